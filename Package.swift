@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "manage",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "manage", targets: ["manage"]),
+    .library(name: "ManageCore", targets: ["ManageCore"]),
+    .library(name: "ManageProject", targets: ["ManageProject"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+  ],
+  targets: [
+    // The system SQLite and readline, linked rather than vendored (libsqlite3-dev, libreadline-dev).
+    .systemLibrary(
+      name: "CSQLite", pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+    .systemLibrary(
+      name: "CReadline",
+      providers: [.apt(["libreadline-dev"]), .brew(["readline"])]),
+
+    // The shared core: settings, apps, schema, SQLite, console and the command protocol.
+    .target(
+      name: "ManageCore",
+      dependencies: [
+        "CSQLite",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+
+    // Project-level commands: check, startproject, startapp, completion, manpages.
+    .target(name: "ManageProject", dependencies: ["ManageCore"]),
+
+    // The executable: wires every module's command list into the dispatcher.
+    .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject"]),
+
+    .testTarget(name: "ManageCoreTests", dependencies: ["ManageCore"]),
+    .testTarget(name: "ManageProjectTests", dependencies: ["ManageProject", "ManageCore"]),
+    // Runs the built binary as a subprocess against temporary copies of Fixtures/.
+    .testTarget(name: "EndToEndTests", dependencies: ["manage"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

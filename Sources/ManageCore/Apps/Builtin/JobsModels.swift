@@ -1,0 +1,28 @@
+/// The built-in `jobs` app: the durable queue's table, indexed for the claim query
+/// (ready jobs of a queue, by priority then run_at).
+enum JobsModels {
+  static let yaml = """
+    models:
+      Job:
+        fields:
+          task: {type: char, max_length: 200}
+          queue: {type: char, max_length: 100, default: default}
+          payload: {type: json, default: {}}
+          state: {type: char, max_length: 10, default: ready, choices: [scheduled, ready, running, succeeded, retrying, dead, cancelled]}
+          priority: {type: integer, default: 0}
+          attempts: {type: integer, default: 0}
+          max_retries: {type: integer, default: 3}
+          run_at: {type: datetime, default: now}
+          lease_owner: {type: char, max_length: 200, null: true, blank: true}
+          lease_expires_at: {type: datetime, null: true, blank: true}
+          unique_key: {type: char, max_length: 200, null: true, blank: true}
+          last_error: {type: text, blank: true, default: ""}
+          result: {type: json, null: true, blank: true}
+          created_at: {type: datetime, auto_now_add: true}
+          updated_at: {type: datetime, auto_now: true}
+          finished_at: {type: datetime, null: true, blank: true}
+        indexes:
+          - {name: jobs_job_claim_idx, fields: [queue, state, priority, run_at]}
+          - {name: jobs_job_unique_key_idx, fields: [unique_key]}
+    """
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+
+/// What a running command is given: its console, its settings, apps and schema (loaded on
+/// first use, so `startproject` never reads a manage.yaml), a logger and the database.
+///
+/// Not Sendable on purpose: it belongs to the task running the command. Pass `settings()` (a
+/// Sendable value) to other tasks instead.
+public final class CommandContext {
+  public let global: GlobalOptions
+  public let console: Console
+  /// The process environment (`.env` is merged into `settings().environment`).
+  public let environment: [String: String]
+  public let currentDirectory: String
+  /// Diagnostics for `-v 2` (info) and `-v 3` (debug, e.g. the SQL run), on stderr.
+  public let logger: Logger
+  /// The system checks the binary was built with.
+  public let checks: [SystemCheck]
+  /// The commands the binary was built with, by name.
+  public let commandNames: [String]
+
+  private var loadedSettings: Settings?
+  private var loadedRegistry: AppRegistry?
+  private var loadedSchema: ProjectSchema?
+
+  public init(
+    global: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
+    currentDirectory: String = FileManager.default.currentDirectoryPath, checks: [SystemCheck] = [],
+    commandNames: [String] = []
+  ) {
+    self.global = global
+    self.environment = environment
+    self.currentDirectory = currentDirectory
+    self.checks = checks
+    self.commandNames = commandNames
+    console = Console(verbosity: global.verbosity, color: global.colorChoice, environment: environment)
+    var logger = Logger(label: "manage") { StreamLogHandler.standardError(label: $0) }
+    logger.logLevel = switch global.verbosity {
+    case 3: .debug
+    case 2: .info
+    default: .warning
+    }
+    self.logger = logger
+  }
+
+  public var verbosity: Int { global.verbosity }
+
+  /// The project's settings.
+  public func settings() throws -> Settings {
+    if let loadedSettings { return loadedSettings }
+    let settings = try SettingsLoader.load(
+      explicit: global.settings, environment: environment, currentDirectory: currentDirectory)
+    logger.info("settings: \(settings.file ?? "embedded defaults"); database: \(settings.database.path)")
+    loadedSettings = settings
+    return settings
+  }
+
+  /// The installed apps.
+  public func registry() throws -> AppRegistry {
+    if let loadedRegistry { return loadedRegistry }
+    let registry = try AppRegistry(settings: settings())
+    loadedRegistry = registry
+    return registry
+  }
+
+  /// Every installed app's models, validated.
+  public func schema() throws -> ProjectSchema {
+    if let loadedSchema { return loadedSchema }
+    let schema = try registry().loadSchema()
+    loadedSchema = schema
+    return schema
+  }
+
+  /// Opens the project's database.
+  public func openDatabase(readOnly: Bool = false) throws -> Connection {
+    let settings = try settings()
+    return try Connection(
+      path: settings.database.path, displayName: settings.display(settings.database.path), readOnly: readOnly)
+  }
+
+  /// Runs the system checks and stops the command on an error, as Django does before commands
+  /// that set `requires_system_checks`.
+  public func requireSystemChecks() throws {
+    let report = try CheckRunner(checks: checks).run(
+      CheckInput(registry: registry(), schema: schema(), commandNames: commandNames))
+    if report.isSerious(failLevel: .error) {
+      console.printError(report.rendered(console: console, failLevel: .error))
+      throw ExitStatus(1)
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import CSQLite
+
+/// A failure reported by SQLite, with the result code, the SQL and the database file, like
+/// GRDB's `DatabaseError`.
+public struct SQLiteError: ManageError {
+  /// The extended result code (`SQLITE_BUSY`, `SQLITE_CONSTRAINT_UNIQUE`, …).
+  public var code: Int32
+  /// SQLite's own message.
+  public var reason: String
+  /// The statement that failed, if a statement did.
+  public var sql: String?
+  /// The database file, as messages should show it.
+  public var database: String
+
+  /// The primary result code, without the extended bits.
+  public var primaryCode: Int32 { code & 0xFF }
+
+  public init(code: Int32, reason: String, sql: String? = nil, database: String) {
+    self.code = code
+    self.reason = reason
+    self.sql = sql
+    self.database = database
+  }
+
+  public var message: String {
+    var text = "\(reason) (\(codeName)) on database \(database)"
+    if let sql { text += "\n  while running: \(sql.count > 300 ? String(sql.prefix(300)) + "…" : sql)" }
+    return text
+  }
+
+  public var hint: String? {
+    switch primaryCode {
+    case SQLITE_BUSY, SQLITE_LOCKED:
+      "Another process is writing to the database; wait for it to finish, or stop it, and try again."
+    case SQLITE_CANTOPEN:
+      "Check that the folder exists and that you may write to it; set the path with `database:` in manage.yaml or DATABASE_URL."
+    case SQLITE_NOTADB, SQLITE_CORRUPT:
+      "The file is not a usable SQLite database; point `database:` in manage.yaml at the right file."
+    case SQLITE_READONLY:
+      "The database (or its folder, which SQLite needs for its journal) is read-only."
+    case SQLITE_FULL:
+      "The disk is full; free some space and try again."
+    default:
+      nil
+    }
+  }
+
+  /// The name of the result code, as SQLite's documentation spells it.
+  public var codeName: String {
+    switch primaryCode {
+    case SQLITE_ERROR: "SQLITE_ERROR"
+    case SQLITE_BUSY: "SQLITE_BUSY"
+    case SQLITE_LOCKED: "SQLITE_LOCKED"
+    case SQLITE_READONLY: "SQLITE_READONLY"
+    case SQLITE_CANTOPEN: "SQLITE_CANTOPEN"
+    case SQLITE_CONSTRAINT: "SQLITE_CONSTRAINT"
+    case SQLITE_NOTADB: "SQLITE_NOTADB"
+    case SQLITE_CORRUPT: "SQLITE_CORRUPT"
+    case SQLITE_FULL: "SQLITE_FULL"
+    case SQLITE_IOERR: "SQLITE_IOERR"
+    case SQLITE_MISMATCH: "SQLITE_MISMATCH"
+    case SQLITE_RANGE: "SQLITE_RANGE"
+    default: "SQLite error \(code)"
+    }
+  }
+}

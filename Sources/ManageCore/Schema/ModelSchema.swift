@@ -1,0 +1,75 @@
+/// An index from `indexes:`.
+public struct IndexSchema: Sendable, Hashable {
+  public var fields: [String]
+  public var name: String?
+  public var declaredAt = DeclaredAt(nil)
+
+  public init(fields: [String], name: String? = nil) {
+    self.fields = fields
+    self.name = name
+  }
+}
+
+/// A constraint from `constraints:`: a check (`check: "length(title) > 0"`) or a unique
+/// constraint over fields (`fields: [author, slug]`), each with a name.
+public struct ConstraintSchema: Sendable, Hashable {
+  public enum Kind: Sendable, Hashable {
+    case check(String)
+    case unique(fields: [String], condition: String?)
+  }
+
+  public var name: String
+  public var kind: Kind
+  public var declaredAt = DeclaredAt(nil)
+
+  public init(name: String, kind: Kind) {
+    self.name = name
+    self.kind = kind
+  }
+}
+
+/// A model as declared in models.yaml: its fields in file order and its Meta options.
+public struct ModelSchema: Sendable, Hashable {
+  /// The app label (`blog`).
+  public var app: String
+  /// The model name as written (`Post`).
+  public var name: String
+  public var fields: [FieldSchema]
+  public var dbTable: String
+  public var ordering: [String] = []
+  public var indexes: [IndexSchema] = []
+  public var uniqueTogether: [[String]] = []
+  public var constraints: [ConstraintSchema] = []
+  public var verboseName: String?
+  public var verboseNamePlural: String?
+  public var declaredAt = DeclaredAt(nil)
+  /// Where each model option (`ordering`, `unique_together`, …) is written; ignored by `==`.
+  public var optionLocations: [String: SourceLocation] {
+    get { declaredAt.options }
+    set { declaredAt.options = newValue }
+  }
+
+  public init(app: String, name: String, fields: [FieldSchema], dbTable: String? = nil) {
+    self.app = app
+    self.name = name
+    self.fields = fields
+    self.dbTable = dbTable ?? ModelSchema.defaultTable(app: app, model: name)
+  }
+
+  /// `app.Model`, as Django labels a model.
+  public var label: String { "\(app).\(name)" }
+
+  /// `app.model`, the case-insensitive form used to look models up.
+  public var labelLower: String { label.lowercased() }
+
+  /// Django's default table name: `<app>_<model lowercased>`.
+  public static func defaultTable(app: String, model: String) -> String {
+    "\(app)_\(model.lowercased())"
+  }
+
+  /// The field named `name`.
+  public func field(_ name: String) -> FieldSchema? { fields.first { $0.name == name } }
+
+  /// The primary key field (the implicit `id` unless a field says `primary_key: true`).
+  public var primaryKey: FieldSchema? { fields.first { $0.primaryKey } }
+}

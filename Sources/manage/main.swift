@@ -1,0 +1,5 @@
+import ManageCore
+import ManageProject
+
+// Every module's commands, handed to the dispatcher; nothing else belongs here.
+await Dispatcher.main(commands: ProjectCommands.all, checks: CoreChecks.all)
