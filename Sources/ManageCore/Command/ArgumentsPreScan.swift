@@ -21,7 +21,7 @@ struct ArgumentsPreScan {
     var index = 0
     while index < arguments.count {
       let argument = arguments[index]
-      if !argument.hasPrefix("-") || argument == "-" {
+      if !argument.hasPrefix("-") || argument == "-" || argument == "---complete" {
         command = argument
         commandArguments = Array(arguments[(index + 1)...]) + leadingOptions
         break

@@ -18,7 +18,6 @@ public enum BashCompletion {
 
       # Sets COMPREPLY to the words of $1 that start with the current word.
       _manage_reply() {
-          local IFS=$'\\n'
           COMPREPLY=($(compgen -W "$1" -- "$cur"))
       }
 
@@ -44,7 +43,7 @@ public enum BashCompletion {
           done
           if [[ -z "$command" ]]; then
               case "$prev" in
-      \(valueCases(globalOptions(root), indent: "                "))
+      \(valueCases(globalOptions(root), indent: "            "))
               esac
               if [[ "$cur" == -* ]]; then
                   _manage_reply "--help --version \(globalOptions(root).flatMap(\.spellings).joined(separator: " "))"

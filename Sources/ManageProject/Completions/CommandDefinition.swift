@@ -18,9 +18,11 @@ public struct CommandDefinition: Decodable, Sendable {
     (arguments ?? []).filter { $0.shouldDisplay && !$0.isGenerated }
   }
 
-  /// Visible subcommands, sorted by name.
+  /// Visible subcommands, sorted by name. swift-argument-parser's own `help` subcommand is
+  /// left out: the dispatcher answers `manage help` itself.
   public var visibleSubcommands: [CommandDefinition] {
-    (subcommands ?? []).filter { $0.shouldDisplay ?? true }.sorted { $0.commandName < $1.commandName }
+    (subcommands ?? []).filter { ($0.shouldDisplay ?? true) && $0.commandName != "help" }
+      .sorted { $0.commandName < $1.commandName }
   }
 
   /// The root `manage` command with every registered command beneath it.

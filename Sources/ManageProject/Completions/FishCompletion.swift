@@ -34,7 +34,7 @@ public enum FishCompletion {
       end
 
       function __manage_using_command
-          test (__manage_command) = $argv[1]
+          test "$(__manage_command)" = "$argv[1]"
       end
 
       function __manage_values
@@ -74,7 +74,7 @@ public enum FishCompletion {
       text += name.kind == "long" ? " -l \(name.name)" : (name.kind == "short" ? " -s \(name.name)" : " -o \(name.name)")
     }
     if argument.takesValue {
-      text += " -r"
+      text += " -x"
       if let values = values(argument.completion) { text += " \(values)" }
     }
     if let help = argument.abstract, !help.isEmpty { text += " -d '\(escape(help))'" }
@@ -84,11 +84,11 @@ public enum FishCompletion {
   private static func values(_ completion: ArgumentDefinition.Completion) -> String? {
     switch completion {
     case .list(let values): "-a '\(values.joined(separator: " "))'"
-    case .file: "-F"
+    case .file: "-a '(__fish_complete_path (commandline -ct))'"
     case .directory: "-a '(__fish_complete_directories)'"
     case .dynamic(let kind): "-a '(__manage_values \(kind))'"
     case .shellCommand(let command): "-a '(\(command))'"
-    case .none: "-F"
+    case .none: "-a '(__fish_complete_path (commandline -ct))'"
     }
   }
 

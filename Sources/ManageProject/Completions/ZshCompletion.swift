@@ -75,7 +75,9 @@ public enum ZshCompletion {
       return "'\(prefix)\(name):\(action(argument.completion))'"
     }
     let names = argument.spellings
-    let exclusion = names.count > 1 ? "(\(names.joined(separator: " ")))" : ""
+    // A repeatable option may follow itself, so it excludes nothing; zsh wants the exclusion
+    // list before the `*` otherwise.
+    let exclusion = names.count > 1 && !argument.isRepeating ? "(\(names.joined(separator: " ")))" : ""
     let repeating = argument.isRepeating ? "*" : ""
     let value = argument.takesValue ? ":\(argument.displayValueName):\(action(argument.completion))" : ""
     if names.count > 1 {
