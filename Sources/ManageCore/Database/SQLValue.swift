@@ -39,13 +39,12 @@ public enum SQLValue: Sendable, Hashable, CustomStringConvertible {
   public var isNull: Bool { self == .null }
 }
 
-extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral,
-  ExpressibleByFloatLiteral
-{
+// Not ExpressibleByNilLiteral on purpose: `scalar(…) != nil` must mean "a row came back",
+// never "the value is not NULL".
+extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral {
   public init(stringLiteral value: String) { self = .text(value) }
   public init(integerLiteral value: Int64) { self = .integer(value) }
   public init(floatLiteral value: Double) { self = .real(value) }
-  public init(nilLiteral: ()) { self = .null }
 }
 
 extension String {

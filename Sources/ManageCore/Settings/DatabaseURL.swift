@@ -26,10 +26,12 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
   public init(parsing url: String, baseDirectory: String, source: Source) throws {
     self.source = source
     let location: SourceLocation? = if case .settings(let location) = source { location } else { nil }
+    // A position in manage.yaml already says where the URL came from.
+    let origin = location == nil ? " from \(source)" : ""
     guard url.hasPrefix("sqlite:") else {
       let scheme = url.split(separator: ":", maxSplits: 1).first.map(String.init) ?? url
       throw SettingsError(
-        "unsupported database URL '\(url)' from \(source): manage works with SQLite, not '\(scheme)'",
+        "unsupported database URL '\(url)'\(origin): manage works with SQLite, not '\(scheme)'",
         at: location,
         hint: "Use sqlite:///db.sqlite3 (relative to manage.yaml) or sqlite:////absolute/path.sqlite3.")
     }
@@ -41,12 +43,12 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     }
     guard rest.hasPrefix("///") else {
       throw SettingsError(
-        "malformed database URL '\(url)' from \(source)", at: location,
+        "malformed database URL '\(url)'\(origin)", at: location,
         hint: "Write sqlite:///relative/path.sqlite3 or sqlite:////absolute/path.sqlite3.")
     }
     let file = String(rest.dropFirst(3))
     guard !file.isEmpty else {
-      throw SettingsError("database URL '\(url)' from \(source) names no file", at: location,
+      throw SettingsError("database URL '\(url)'\(origin) names no file", at: location,
                           hint: "Write sqlite:///db.sqlite3.")
     }
     path = file.hasPrefix("/") ? Path.normalized(file) : Path.join(baseDirectory, file)
