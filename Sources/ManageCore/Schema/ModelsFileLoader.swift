@@ -187,16 +187,11 @@ public struct ModelsFileLoader {
              hint: "Write `fields:` then `  title: {type: char, max_length: 200}` beneath it.", object: object, at: node.location)
       return []
     }
+    // A field written twice never gets here: the YAML reader refuses duplicate keys, at the
+    // second one.
     var fields: [FieldSchema] = []
-    var seen: Set<String> = []
     for entry in entries {
-      let fieldObject = "\(object).\(entry.key)"
-      if !seen.insert(entry.key).inserted {
-        report(.error, "schema.E005", "Field '\(entry.key)' is declared twice.",
-               hint: "Rename or remove one of them; field names are unique within a model.", object: fieldObject, at: entry.keyLocation)
-        continue
-      }
-      if let field = loadField(entry, object: fieldObject) { fields.append(field) }
+      if let field = loadField(entry, object: "\(object).\(entry.key)") { fields.append(field) }
     }
     let primaryKeys = fields.filter(\.primaryKey)
     if primaryKeys.count > 1 {
@@ -220,7 +215,7 @@ public struct ModelsFileLoader {
     if name.hasSuffix("_") {
       report(.error, "fields.E001", "Field names must not end with an underscore.", object: object, at: entry.keyLocation)
     }
-    if name.contains("__") {
+    if Identifier.containsLookupSeparator(name) {
       report(.error, "fields.E002", "Field names must not contain \"__\".", object: object, at: entry.keyLocation)
     }
     if name == "pk" {

@@ -1,0 +1,112 @@
+// libyaml, as vendored by the Yams package (its CYaml module). We read libyaml's event stream
+// directly instead of going through Yams' `Node` tree: building, hashing (for its duplicate
+// key check) and then converting that tree cost more than everything else `manage check` does
+// on a 500-model project. Events go straight into `YAMLNode`s, with positions.
+import CYaml
+
+/// Builds a `YAMLNode` tree from libyaml's events for the first document of `text`.
+struct YAMLEventParser {
+  let displayPath: String
+
+  /// A collection being built.
+  private enum Frame {
+    case list(location: SourceLocation, items: [YAMLNode])
+    case map(location: SourceLocation, entries: [YAMLEntry], pendingKey: YAMLNode?)
+  }
+
+  func parse(_ text: String) throws -> YAMLNode? {
+    var bytes = Array(text.utf8)
+    if bytes.isEmpty { return nil }
+    return try bytes.withUnsafeMutableBufferPointer { buffer -> YAMLNode? in
+      var parser = yaml_parser_t()
+      guard yaml_parser_initialize(&parser) == 1 else {
+        throw YAMLSyntaxError(location: nil, problem: "\(displayPath): out of memory reading YAML", hint: nil)
+      }
+      defer { yaml_parser_delete(&parser) }
+      yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+      yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+      return try run(&parser)
+    }
+  }
+
+  private func run(_ parser: inout yaml_parser_t) throws -> YAMLNode? {
+    var stack: [Frame] = []
+    var root: YAMLNode?
+    var event = yaml_event_t()
+    while true {
+      guard yaml_parser_parse(&parser, &event) == 1 else { throw syntaxError(parser) }
+      defer { yaml_event_delete(&event) }
+      let location = SourceLocation(
+        file: displayPath, line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+      var finished: YAMLNode?
+      switch event.type {
+      case YAML_STREAM_START_EVENT, YAML_DOCUMENT_START_EVENT:
+        continue
+      case YAML_DOCUMENT_END_EVENT, YAML_STREAM_END_EVENT:
+        return root
+      case YAML_SCALAR_EVENT:
+        let scalar = event.data.scalar
+        let value = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+        let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE || scalar.style == YAML_ANY_SCALAR_STYLE
+        finished = YAMLNode(plain ? YAMLFile.resolvePlain(value) : .string(value, plain: false), at: location)
+      case YAML_SEQUENCE_START_EVENT:
+        stack.append(.list(location: location, items: []))
+      case YAML_MAPPING_START_EVENT:
+        stack.append(.map(location: location, entries: [], pendingKey: nil))
+      case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+        switch stack.removeLast() {
+        case .list(let start, let items): finished = YAMLNode(.list(items), at: start)
+        case .map(let start, let entries, _): finished = YAMLNode(.map(entries), at: start)
+        }
+      case YAML_ALIAS_EVENT:
+        throw YAMLSyntaxError(location: location, problem: "YAML aliases (*name) are not supported here",
+                              hint: "Write the value out in full.")
+      default:
+        continue
+      }
+      guard let node = finished else { continue }
+      guard let top = stack.popLast() else {
+        root = node
+        continue
+      }
+      switch top {
+      case .list(let start, var items):
+        items.append(node)
+        stack.append(.list(location: start, items: items))
+      case .map(let start, var entries, let pendingKey):
+        guard let key = pendingKey else {
+          guard node.entries == nil, node.items == nil else {
+            throw YAMLSyntaxError(location: node.location, problem: "a mapping key must be a plain value",
+                                  hint: "Write keys as names, e.g. `title:`.")
+          }
+          stack.append(.map(location: start, entries: entries, pendingKey: node))
+          continue
+        }
+        let name = key.string ?? key.scalarText
+        // A linear scan: most mappings here are a field's three or four options, where hashing
+        // every key costs more than comparing them.
+        if let first = entries.first(where: { $0.key == name })?.keyLocation {
+          throw YAMLSyntaxError(
+            location: key.location,
+            problem: "duplicate key '\(name)' (first written at line \(first.line), column \(first.column))",
+            hint: "Rename or remove one of them: keys of a mapping (model names, field names, options) must be unique.")
+        }
+        entries.append(YAMLEntry(key: name, keyLocation: key.location, value: node))
+        stack.append(.map(location: start, entries: entries, pendingKey: nil))
+      }
+    }
+  }
+
+  private func syntaxError(_ parser: yaml_parser_t) -> YAMLSyntaxError {
+    let problem = parser.problem.map { String(cString: $0) } ?? "cannot parse the file"
+    var text = "invalid YAML: " + problem
+    if let context = parser.context {
+      text += " (\(String(cString: context)) at line \(parser.context_mark.line + 1), column \(parser.context_mark.column + 1))"
+    }
+    let mark = parser.problem_mark
+    return YAMLSyntaxError(
+      location: SourceLocation(file: displayPath, line: Int(mark.line) + 1, column: Int(mark.column) + 1),
+      problem: text,
+      hint: "Check the indentation and the `key: value` syntax there; quote values that contain ': ' or start with a special character ({ [ * & ! % @ `).")
+  }
+}
