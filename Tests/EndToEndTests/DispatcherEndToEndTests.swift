@@ -64,6 +64,31 @@ struct DispatcherEndToEndTests {
     #expect(verbosity.stderr.contains("Verbosity must be 0, 1, 2 or 3"))
   }
 
+  @Test func globalOptionWithoutItsValueIsAUsageError() throws {
+    let directory = try TemporaryDirectory()
+    let result = try Manage.run(["--settings"], in: directory.path)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("error: Missing value for '--settings'."))
+  }
+
+  @Test func tracebackShowsTheWholeError() throws {
+    let directory = try TemporaryDirectory()
+    let result = try Manage.run(["check", "--traceback", "--settings", "gone.yaml"], in: directory.path)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("traceback:\n"))
+    #expect(result.stderr.contains("- problem: "))
+  }
+
+  @Test func noColorUnlessForced() throws {
+    let project = try TemporaryDirectory.copyOfFixture("invalid")
+    let plain = try Manage.run(["check"], in: project.path)
+    #expect(!plain.stderr.contains("\u{1B}["), "not a terminal: no colour")
+    let forced = try Manage.run(["check", "--force-color"], in: project.path)
+    #expect(forced.stderr.contains("\u{1B}[31;1mSystemCheckError"))
+    let vetoed = try Manage.run(["check", "--force-color", "--no-color"], in: project.path)
+    #expect(vetoed.status == 2, "the two options can't be used together")
+  }
+
   @Test func globalOptionsMayComeBeforeTheCommand() throws {
     let project = try TemporaryDirectory.copyOfFixture("demo")
     let elsewhere = try TemporaryDirectory()

@@ -11,7 +11,8 @@ struct ArgumentsPreScan {
   var settings: String?
   var color: Bool?
   var traceback = false
-  /// An option before any command that is not a global one (`manage --frobnicate`).
+  /// An option before any command that is not a global one (`manage --frobnicate`), or a
+  /// global one missing its value (`manage --settings`).
   var unknownLeadingOption: String?
 
   private static let optionsTakingValues: Set<String> = ["--settings", "-v", "--verbosity"]
@@ -33,7 +34,11 @@ struct ArgumentsPreScan {
       {
         unknownLeadingOption = argument
       }
-      if Self.optionsTakingValues.contains(argument), index + 1 < arguments.count {
+      if Self.optionsTakingValues.contains(argument) {
+        guard index + 1 < arguments.count else {
+          unknownLeadingOption = unknownLeadingOption ?? argument
+          break
+        }
         leadingOptions.append(arguments[index + 1])
         index += 1
       }

@@ -39,7 +39,9 @@ public struct Dispatcher {
         return 0
       }
       if let unknown = scan.unknownLeadingOption {
-        return fail(UsageError("Unknown option '\(unknown)'.", hint: "Type 'manage help' for usage."), console: console, traceback: scan.traceback)
+        let problem = ["--settings", "-v", "--verbosity"].contains(unknown)
+          ? "Missing value for '\(unknown)'." : "Unknown option '\(unknown)'."
+        return fail(UsageError(problem, hint: "Type 'manage help' for usage."), console: console, traceback: scan.traceback)
       }
       console.print(listing(settingsPath: scan.settings).rendered(console: console))
       return 0
@@ -85,7 +87,7 @@ public struct Dispatcher {
     case let error as ManageError:
       console.printError(console.styleError("error:", .error) + " " + error.message)
       if let hint = error.hint { console.printError(console.styleError("hint:", .notice) + " " + hint) }
-      if traceback { console.printError("traceback: \(String(reflecting: error))") }
+      if traceback { console.printError("traceback:\n" + Self.dumped(error)) }
       return error.exitCode
     default:
       let code = ManageRoot.exitCode(for: error)
@@ -101,9 +103,17 @@ public struct Dispatcher {
       }
       console.printError(console.styleError("error:", .error) + " " + message)
       console.printError(console.styleError("hint:", .notice) + " This is a bug in manage; rerun with --traceback and report what it prints.")
-      if traceback { console.printError("traceback: \(String(reflecting: error))") }
+      if traceback { console.printError("traceback:\n" + Self.dumped(error)) }
       return 1
     }
+  }
+
+  /// Every stored property of the error, nested errors included: what `--traceback` shows,
+  /// Swift having no stack trace for a thrown error.
+  static func dumped(_ error: any Error) -> String {
+    var text = ""
+    dump(error, to: &text)
+    return text
   }
 
   // MARK: - help
