@@ -121,6 +121,7 @@ struct SchemaLoadingTests {
             \(field)
       """)
     #expect(schema.found.contains(expected), "\(schema.diagnostics.map(\.rendered))")
+    #expect(schema.diagnostics.allSatisfy { $0.hint != nil }, "every mistake says how to fix it")
   }
 
   @Test func crossModelClashesAreFound() throws {

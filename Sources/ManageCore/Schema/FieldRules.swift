@@ -19,21 +19,21 @@ struct FieldRules {
              hint: "Add max_length, e.g. {type: char, max_length: 200}; use type: text for unbounded text.")
     }
     if let maxLength = field.maxLength, maxLength <= 0 {
-      report("fields.E121", "'max_length' must be a positive integer.", option: "max_length")
+      report("fields.E121", "'max_length' must be a positive integer.", hint: "Write the longest length allowed, e.g. max_length: 200.", option: "max_length")
     }
     if type == .decimal {
       if field.decimalPlaces == nil {
         report("fields.E130", "DecimalFields must define a 'decimal_places' attribute.", hint: "Add decimal_places, e.g. 2.")
       } else if field.decimalPlaces! < 0 {
-        report("fields.E131", "'decimal_places' must be a non-negative integer.", option: "decimal_places")
+        report("fields.E131", "'decimal_places' must be a non-negative integer.", hint: "Write the digits after the point, e.g. decimal_places: 2.", option: "decimal_places")
       }
       if field.maxDigits == nil {
         report("fields.E132", "DecimalFields must define a 'max_digits' attribute.", hint: "Add max_digits, e.g. 10.")
       } else if field.maxDigits! <= 0 {
-        report("fields.E133", "'max_digits' must be a positive integer.", option: "max_digits")
+        report("fields.E133", "'max_digits' must be a positive integer.", hint: "Write the total number of digits, e.g. max_digits: 10.", option: "max_digits")
       }
       if let digits = field.maxDigits, let places = field.decimalPlaces, digits > 0, places >= 0, places > digits {
-        report("fields.E134", "'max_digits' must be greater or equal to 'decimal_places'.", option: "max_digits")
+        report("fields.E134", "'max_digits' must be greater or equal to 'decimal_places'.", hint: "max_digits counts the digits on both sides of the point; raise it or lower decimal_places.", option: "max_digits")
       }
     }
     if field.primaryKey && field.null {
@@ -41,10 +41,11 @@ struct FieldRules {
              hint: "Set null=False on the field, or remove primary_key=True argument.", option: "null")
     }
     if [field.autoNow, field.autoNowAdd, field.default != nil].filter({ $0 }).count > 1 {
-      report("fields.E160", "The options auto_now, auto_now_add, and default are mutually exclusive. Only one of these options may be present.")
+      report("fields.E160", "The options auto_now, auto_now_add, and default are mutually exclusive. Only one of these options may be present.",
+             hint: "Keep auto_now (set on every save), auto_now_add (set on creation) or default: now, not several.")
     }
     if (field.autoNow || field.autoNowAdd) && ![.date, .datetime, .time].contains(type) {
-      report("schema.E003", "auto_now and auto_now_add apply to date, datetime and time fields only.",
+      report("schema.E003", "auto_now and auto_now_add apply to date, datetime and time fields only.", hint: "Remove the option, or change the type to datetime.",
              option: field.autoNow ? "auto_now" : "auto_now_add")
     }
     if type.isAutoIncrement && !field.primaryKey {
@@ -70,18 +71,19 @@ struct FieldRules {
       }
     } else {
       for option in ["to", "on_delete", "related_name"] where options[option] != nil {
-        report("schema.E003", "'\(option)' applies to relations only (foreign_key, one_to_one, many_to_many).", option: option)
+        report("schema.E003", "'\(option)' applies to relations only (foreign_key, one_to_one, many_to_many).",
+               hint: "Remove '\(option)', or make the field a relation with type: foreign_key.", option: option)
       }
     }
     if type == .manyToMany {
       if options["null"] != nil {
-        report("fields.W340", "null has no effect on ManyToManyField.", option: "null", level: .warning)
+        report("fields.W340", "null has no effect on ManyToManyField.", hint: "Remove null; use blank: true to allow an empty set.", option: "null", level: .warning)
       }
       if options["default"] != nil {
-        report("schema.E008", "A many_to_many field cannot have a default.", option: "default")
+        report("schema.E008", "A many_to_many field cannot have a default.", hint: "Remove the default; a new row starts with no related rows.", option: "default")
       }
       if field.onDelete != nil {
-        report("schema.E003", "'on_delete' does not apply to many_to_many fields.", option: "on_delete")
+        report("schema.E003", "'on_delete' does not apply to many_to_many fields.", hint: "Remove it: deleting either side removes the link rows.", option: "on_delete")
       }
     } else if options["db_table"] != nil {
       report("schema.E003", "'db_table' on a field names a many_to_many through table.",
@@ -92,7 +94,7 @@ struct FieldRules {
              hint: "Use letters, digits and underscores, or end with '+' to turn the reverse relation off.", option: "related_name")
     }
     if let column = field.dbColumn, column.isEmpty {
-      report("schema.E003", "'db_column' cannot be empty.", option: "db_column")
+      report("schema.E003", "'db_column' cannot be empty.", hint: "Name the column, or remove db_column to use the field name.", option: "db_column")
     }
 
     if let value = field.default, let problem = defaultProblem(value, field) {
@@ -110,7 +112,7 @@ struct FieldRules {
         }.max() ?? 0
         if longest > maxLength {
           report("fields.E009", "'max_length' is too small to fit the longest value in 'choices' (\(longest) characters).",
-                 option: "max_length")
+                 hint: "Raise max_length to at least \(longest).", option: "max_length")
         }
       }
     }

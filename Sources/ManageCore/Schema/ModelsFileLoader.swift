@@ -213,13 +213,16 @@ public struct ModelsFileLoader {
       return nil
     }
     if name.hasSuffix("_") {
-      report(.error, "fields.E001", "Field names must not end with an underscore.", object: object, at: entry.keyLocation)
+      report(.error, "fields.E001", "Field names must not end with an underscore.",
+             hint: "Rename the field without the trailing underscore.", object: object, at: entry.keyLocation)
     }
     if Identifier.containsLookupSeparator(name) {
-      report(.error, "fields.E002", "Field names must not contain \"__\".", object: object, at: entry.keyLocation)
+      report(.error, "fields.E002", "Field names must not contain \"__\".",
+             hint: "Rename the field: '__' separates lookups in queries (author__username).", object: object, at: entry.keyLocation)
     }
     if name == "pk" {
-      report(.error, "fields.E003", "'pk' is a reserved word that cannot be used as a field name.", object: object, at: entry.keyLocation)
+      report(.error, "fields.E003", "'pk' is a reserved word that cannot be used as a field name.",
+             hint: "Rename the field; pk always means the primary key.", object: object, at: entry.keyLocation)
     }
     // `body: text` is shorthand for `body: {type: text}`.
     let typeNode: YAMLNode

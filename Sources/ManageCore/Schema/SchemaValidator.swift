@@ -120,7 +120,7 @@ struct SchemaValidator {
       if field.type == .manyToMany {
         report(.error, "models.E013",
                "'\(option)' refers to a ManyToManyField '\(name)', but ManyToManyFields are not permitted in '\(option)'.",
-               object: model.label, at: location)
+               hint: "A many_to_many has no column; list concrete fields only.", object: model.label, at: location)
       }
     }
   }
@@ -136,8 +136,10 @@ struct SchemaValidator {
       guard let field = current.field(part) ?? current.fields.first(where: { $0.column == part }) else {
         // Transforms such as `__lower` after a field are Django lookups; accept them at the end.
         if position > 0 && position == parts.count - 1 && !current.fields.contains(where: { $0.name == parts[position - 1] }) { return }
+        let guess = Suggestion.closest(to: part, in: current.fields.map(\.name))
         report(.error, "models.E015",
                "'ordering' refers to the nonexistent field, related field, or lookup '\(item)'.",
+               hint: (guess.map { "Did you mean '\($0)'? " } ?? "") + "Fields of \(current.label): \(current.fields.map(\.name).joined(separator: ", ")).",
                object: model.label, at: model.optionLocations["ordering"] ?? model.declaredAt.location)
         return
       }
@@ -170,14 +172,14 @@ struct SchemaValidator {
       let message = label == "models.E029"
         ? "index name '\(name)' is not unique for model \(owners[0])."
         : "index name '\(name)' is not unique among models: \(owners.joined(separator: ", "))."
-      report(.error, label, message, object: owners[0], at: model(owners[0])?.declaredAt.location)
+      report(.error, label, message, hint: "Give each index its own name.", object: owners[0], at: model(owners[0])?.declaredAt.location)
     }
     for (name, owners) in constraintNames.sorted(by: { $0.key < $1.key }) where owners.count > 1 {
       let label = owners.count == Set(owners).count ? "models.E032" : "models.E031"
       let message = label == "models.E031"
         ? "constraint name '\(name)' is not unique for model \(owners[0])."
         : "constraint name '\(name)' is not unique among models: \(owners.joined(separator: ", "))."
-      report(.error, label, message, object: owners[0], at: model(owners[0])?.declaredAt.location)
+      report(.error, label, message, hint: "Give each constraint its own name.", object: owners[0], at: model(owners[0])?.declaredAt.location)
     }
   }
 
