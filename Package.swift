@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "manage", targets: ["manage"]),
     .library(name: "ManageCore", targets: ["ManageCore"]),
     .library(name: "ManageProject", targets: ["ManageProject"]),
+    .library(name: "ManageMigrations", targets: ["ManageMigrations"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,11 +37,16 @@ let package = Package(
     // Project-level commands: check, startproject, startapp, completion, manpages.
     .target(name: "ManageProject", dependencies: ["ManageCore"]),
 
+    // Migrations: state, operations, autodetector, loader, graph, executor, recorder, writer,
+    // optimizer, the SQLite schema editor, and makemigrations/migrate/showmigrations/….
+    .target(name: "ManageMigrations", dependencies: ["ManageCore"]),
+
     // The executable: wires every module's command list into the dispatcher.
-    .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject"]),
+    .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations"]),
 
     .testTarget(name: "ManageCoreTests", dependencies: ["ManageCore"]),
     .testTarget(name: "ManageProjectTests", dependencies: ["ManageProject", "ManageCore"]),
+    .testTarget(name: "ManageMigrationsTests", dependencies: ["ManageMigrations", "ManageCore"]),
     // Runs the built binary as a subprocess against temporary copies of Fixtures/.
     .testTarget(name: "EndToEndTests", dependencies: ["manage"]),
   ],

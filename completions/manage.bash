@@ -47,7 +47,13 @@ _manage() {
         help) _manage_reply "$(_manage_values commands)" ;;
         check) _manage_check ;;
         completion) _manage_completion ;;
+        makemigrations) _manage_makemigrations ;;
         manpages) _manage_manpages ;;
+        migrate) _manage_migrate ;;
+        optimizemigration) _manage_optimizemigration ;;
+        showmigrations) _manage_showmigrations ;;
+        sqlmigrate) _manage_sqlmigrate ;;
+        squashmigrations) _manage_squashmigrations ;;
         startapp) _manage_startapp ;;
         startproject) _manage_startproject ;;
         *) _manage_files ;;
@@ -111,6 +117,34 @@ _manage_completion() {
     esac
 }
 
+_manage_makemigrations() {
+    case "$prev" in
+        -n|--name) _manage_files; return ;;
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --dry-run --merge --empty --noinput --no-input -n --name --check --scriptable --update --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    local position=0 j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == makemigrations ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            -n|--name|--settings|-v|--verbosity) ((j++)) ;;
+            -*) ;;
+            *) ((position++)) ;;
+        esac
+    done
+    case "$position" in
+        *) _manage_reply "$(_manage_values apps)" ;;
+        *) COMPREPLY=() ;;
+    esac
+}
+
 _manage_manpages() {
     case "$prev" in
         --output-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
@@ -122,6 +156,148 @@ _manage_manpages() {
         return
     fi
     COMPREPLY=()
+}
+
+_manage_migrate() {
+    case "$prev" in
+        --lock-timeout) _manage_files; return ;;
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --fake --fake-initial --plan --check --prune --noinput --no-input --lock-timeout --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    local position=0 j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == migrate ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            --lock-timeout|--settings|-v|--verbosity) ((j++)) ;;
+            -*) ;;
+            *) ((position++)) ;;
+        esac
+    done
+    case "$position" in
+        0) _manage_reply "$(_manage_values apps)" ;;
+        1) _manage_files ;;
+        *) COMPREPLY=() ;;
+    esac
+}
+
+_manage_optimizemigration() {
+    case "$prev" in
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --check --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    local position=0 j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == optimizemigration ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            --settings|-v|--verbosity) ((j++)) ;;
+            -*) ;;
+            *) ((position++)) ;;
+        esac
+    done
+    case "$position" in
+        0) _manage_reply "$(_manage_values apps)" ;;
+        1) _manage_files ;;
+        *) COMPREPLY=() ;;
+    esac
+}
+
+_manage_showmigrations() {
+    case "$prev" in
+        --format) _manage_reply "text json"; return ;;
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help -l --list -p --plan --format --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    local position=0 j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == showmigrations ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            --format|--settings|-v|--verbosity) ((j++)) ;;
+            -*) ;;
+            *) ((position++)) ;;
+        esac
+    done
+    case "$position" in
+        *) _manage_reply "$(_manage_values apps)" ;;
+        *) COMPREPLY=() ;;
+    esac
+}
+
+_manage_sqlmigrate() {
+    case "$prev" in
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --backwards --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    local position=0 j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == sqlmigrate ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            --settings|-v|--verbosity) ((j++)) ;;
+            -*) ;;
+            *) ((position++)) ;;
+        esac
+    done
+    case "$position" in
+        0) _manage_reply "$(_manage_values apps)" ;;
+        1) _manage_files ;;
+        *) COMPREPLY=() ;;
+    esac
+}
+
+_manage_squashmigrations() {
+    case "$prev" in
+        --squashed-name) _manage_files; return ;;
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --no-optimize --noinput --no-input --squashed-name --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    local position=0 j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == squashmigrations ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            --squashed-name|--settings|-v|--verbosity) ((j++)) ;;
+            -*) ;;
+            *) ((position++)) ;;
+        esac
+    done
+    case "$position" in
+        0) _manage_reply "$(_manage_values apps)" ;;
+        *) _manage_files ;;
+        *) COMPREPLY=() ;;
+    esac
 }
 
 _manage_startapp() {

@@ -69,6 +69,22 @@ complete -c manage -n '__manage_using_command completion' -l no-color -d 'Don\'t
 complete -c manage -n '__manage_using_command completion' -l force-color -d 'Force colorization of the command output.'
 complete -c manage -n '__manage_using_command completion' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
+# makemigrations
+complete -c manage -n '__manage_using_command makemigrations' -a '(__manage_values apps)'
+complete -c manage -n '__manage_using_command makemigrations' -l dry-run -d 'Just show what migrations would be made; don\'t actually write them.'
+complete -c manage -n '__manage_using_command makemigrations' -l merge -d 'Enable fixing of migration conflicts.'
+complete -c manage -n '__manage_using_command makemigrations' -l empty -d 'Create an empty migration.'
+complete -c manage -n '__manage_using_command makemigrations' -l noinput -l no-input -d 'Tells manage to NOT prompt the user for input of any kind.'
+complete -c manage -n '__manage_using_command makemigrations' -s n -l name -x -a '(__fish_complete_path (commandline -ct))' -d 'Use this name for migration file(s).'
+complete -c manage -n '__manage_using_command makemigrations' -l check -d 'Exit with a non-zero status if model changes are missing migrations and don\'t actually write them.'
+complete -c manage -n '__manage_using_command makemigrations' -l scriptable -d 'Output only created migration paths, other output goes to stderr.'
+complete -c manage -n '__manage_using_command makemigrations' -l update -d 'Merge model changes into the latest migration and optimize the resulting operations.'
+complete -c manage -n '__manage_using_command makemigrations' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command makemigrations' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command makemigrations' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command makemigrations' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command makemigrations' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
 # manpages
 complete -c manage -n '__manage_using_command manpages' -l output-dir -x -a '(__fish_complete_directories)' -d 'Where to write the pages.'
 complete -c manage -n '__manage_using_command manpages' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
@@ -76,6 +92,65 @@ complete -c manage -n '__manage_using_command manpages' -s v -l verbosity -x -a 
 complete -c manage -n '__manage_using_command manpages' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
 complete -c manage -n '__manage_using_command manpages' -l force-color -d 'Force colorization of the command output.'
 complete -c manage -n '__manage_using_command manpages' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
+# migrate
+complete -c manage -n '__manage_using_command migrate' -a '(__manage_values apps)'
+complete -c manage -n '__manage_using_command migrate' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command migrate' -l fake -d 'Mark migrations as run without actually running them.'
+complete -c manage -n '__manage_using_command migrate' -l fake-initial -d 'Detect if tables already exist and fake-apply initial migrations if so.'
+complete -c manage -n '__manage_using_command migrate' -l plan -d 'Shows a list of the migration actions that will be performed.'
+complete -c manage -n '__manage_using_command migrate' -l check -d 'Exits with a non-zero status if unapplied migrations exist and does not actually apply migrations.'
+complete -c manage -n '__manage_using_command migrate' -l prune -d 'Delete nonexistent migrations from the django_migrations table.'
+complete -c manage -n '__manage_using_command migrate' -l noinput -l no-input -d 'Tells manage to NOT prompt the user for input of any kind.'
+complete -c manage -n '__manage_using_command migrate' -l lock-timeout -x -a '(__fish_complete_path (commandline -ct))' -d 'Seconds to wait for another migrate on the same database.'
+complete -c manage -n '__manage_using_command migrate' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command migrate' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command migrate' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command migrate' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command migrate' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
+# optimizemigration
+complete -c manage -n '__manage_using_command optimizemigration' -a '(__manage_values apps)'
+complete -c manage -n '__manage_using_command optimizemigration' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command optimizemigration' -l check -d 'Exit with a non-zero status if the migration can be optimized.'
+complete -c manage -n '__manage_using_command optimizemigration' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command optimizemigration' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command optimizemigration' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command optimizemigration' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command optimizemigration' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
+# showmigrations
+complete -c manage -n '__manage_using_command showmigrations' -a '(__manage_values apps)'
+complete -c manage -n '__manage_using_command showmigrations' -s l -l list -d 'Shows a list of all migrations and which are applied. With a verbosity level of 2 or above, the applied datetimes will be included.'
+complete -c manage -n '__manage_using_command showmigrations' -s p -l plan -d 'Shows all migrations in the order they will be applied. With a verbosity level of 2 or above all direct migration dependencies and reverse dependencies (run_before) will be included.'
+complete -c manage -n '__manage_using_command showmigrations' -l format -x -a 'text json' -d 'Output format.'
+complete -c manage -n '__manage_using_command showmigrations' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command showmigrations' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command showmigrations' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command showmigrations' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command showmigrations' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
+# sqlmigrate
+complete -c manage -n '__manage_using_command sqlmigrate' -a '(__manage_values apps)'
+complete -c manage -n '__manage_using_command sqlmigrate' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command sqlmigrate' -l backwards -d 'Creates SQL to unapply the migration, rather than to apply it'
+complete -c manage -n '__manage_using_command sqlmigrate' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command sqlmigrate' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command sqlmigrate' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command sqlmigrate' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command sqlmigrate' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
+# squashmigrations
+complete -c manage -n '__manage_using_command squashmigrations' -a '(__manage_values apps)'
+complete -c manage -n '__manage_using_command squashmigrations' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command squashmigrations' -l no-optimize -d 'Do not try to optimize the squashed operations.'
+complete -c manage -n '__manage_using_command squashmigrations' -l noinput -l no-input -d 'Tells manage to NOT prompt the user for input of any kind.'
+complete -c manage -n '__manage_using_command squashmigrations' -l squashed-name -x -a '(__fish_complete_path (commandline -ct))' -d 'Sets the name of the new squashed migration.'
+complete -c manage -n '__manage_using_command squashmigrations' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command squashmigrations' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command squashmigrations' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command squashmigrations' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command squashmigrations' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # startapp
 complete -c manage -n '__manage_using_command startapp' -a '(__fish_complete_path (commandline -ct))'

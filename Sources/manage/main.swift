@@ -1,5 +1,6 @@
 import ManageCore
+import ManageMigrations
 import ManageProject
 
 // Every module's commands, handed to the dispatcher; nothing else belongs here.
-await Dispatcher.main(commands: ProjectCommands.all, checks: CoreChecks.all)
+await Dispatcher.main(commands: ProjectCommands.all + MigrationCommands.all, checks: CoreChecks.all)

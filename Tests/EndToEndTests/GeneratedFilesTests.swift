@@ -61,9 +61,11 @@ struct GeneratedFilesTests {
       source '\(Manage.repository)/completions/manage.bash'
       complete_line() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _manage; echo "${COMPREPLY[*]}"; }
       complete_line manage ch
-      complete_line manage s
+      complete_line manage st
       complete_line manage check ''
       complete_line manage check --fail-level W
+      complete_line manage su
+      complete_line manage mi
       """
     let result = try Manage.spawn(
       ["bash", "-c", script], in: project.path,
@@ -71,8 +73,10 @@ struct GeneratedFilesTests {
     #expect(result.status == 0, "\(result.stderr)")
     let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     #expect(lines[0] == "check")
-    #expect(lines[1] == "startapp startproject summarize", "plugins complete too")
+    #expect(lines[1] == "startapp startproject", "built-in names")
     #expect(lines[2] == "auth contenttypes sessions jobs evals documents blog")
     #expect(lines[3] == "WARNING")
+    #expect(lines[4] == "summarize", "app commands complete too")
+    #expect(lines[5] == "migrate", "mi completes to migrate")
   }
 }

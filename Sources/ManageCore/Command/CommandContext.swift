@@ -50,7 +50,7 @@ public final class CommandContext {
     if let loadedSettings { return loadedSettings }
     let settings = try SettingsLoader.load(
       explicit: global.settings, environment: environment, currentDirectory: currentDirectory)
-    logger.info("settings: \(settings.file ?? "embedded defaults"); database: \(settings.database.path)")
+    logger.debug("settings: \(settings.file ?? "embedded defaults"); database: \(settings.database.path)")
     loadedSettings = settings
     return settings
   }

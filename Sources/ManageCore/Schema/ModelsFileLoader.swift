@@ -52,6 +52,31 @@ public struct ModelsFileLoader {
     return models
   }
 
+  // MARK: - Pieces, for migration files (which write fields, indexes and constraints alike)
+
+  /// One field definition (`{type: char, max_length: 200}` or `text`) named `name`.
+  public mutating func field(named name: String, at location: SourceLocation, from node: YAMLNode, object: String) -> FieldSchema? {
+    loadField(YAMLEntry(key: name, keyLocation: location, value: node), object: object)
+  }
+
+  /// `indexes:` entries.
+  public mutating func indexes(from node: YAMLNode, object: String) -> [IndexSchema] { loadIndexes(node, object: object) }
+
+  /// `constraints:` entries.
+  public mutating func constraints(from node: YAMLNode, object: String) -> [ConstraintSchema] {
+    loadConstraints(node, object: object)
+  }
+
+  /// `unique_together:` groups.
+  public mutating func uniqueTogether(from node: YAMLNode, object: String) -> [[String]] {
+    loadUniqueTogether(node, object: object)
+  }
+
+  /// A list of names (`ordering:`).
+  public mutating func names(from node: YAMLNode, option: String, object: String) -> [String]? {
+    stringList(node, option: option, object: object)
+  }
+
   // MARK: - Models
 
   private mutating func loadModel(_ entry: YAMLEntry) -> ModelSchema? {
@@ -105,7 +130,7 @@ public struct ModelsFileLoader {
     return model
   }
 
-  private mutating func loadIndexes(_ node: YAMLNode, object: String) -> [IndexSchema] {
+  mutating func loadIndexes(_ node: YAMLNode, object: String) -> [IndexSchema] {
     guard let items = node.items else {
       report(.error, "schema.E003", "'indexes' must be a list, found \(node.kindDescription).",
              hint: "Write indexes: [{fields: [status, published_at]}].", object: object, at: node.location)
@@ -129,7 +154,7 @@ public struct ModelsFileLoader {
     }
   }
 
-  private mutating func loadUniqueTogether(_ node: YAMLNode, object: String) -> [[String]] {
+  mutating func loadUniqueTogether(_ node: YAMLNode, object: String) -> [[String]] {
     guard let items = node.items else {
       report(.error, "schema.E003", "'unique_together' must be a list of field lists, found \(node.kindDescription).",
              hint: "Write unique_together: [[author, slug]].", object: object, at: node.location)
@@ -142,7 +167,7 @@ public struct ModelsFileLoader {
     return items.compactMap { stringList($0, option: "unique_together", object: object) }
   }
 
-  private mutating func loadConstraints(_ node: YAMLNode, object: String) -> [ConstraintSchema] {
+  mutating func loadConstraints(_ node: YAMLNode, object: String) -> [ConstraintSchema] {
     guard let items = node.items else {
       report(.error, "schema.E003", "'constraints' must be a list, found \(node.kindDescription).",
              hint: "Write constraints: [{name: title_not_empty, check: \"length(title) > 0\"}].", object: object, at: node.location)
@@ -205,7 +230,7 @@ public struct ModelsFileLoader {
     return fields
   }
 
-  private mutating func loadField(_ entry: YAMLEntry, object: String) -> FieldSchema? {
+  mutating func loadField(_ entry: YAMLEntry, object: String) -> FieldSchema? {
     let name = entry.key
     if !Identifier.isValid(name) {
       report(.error, "schema.E004", "'\(name)' is not a valid field name.",
@@ -358,7 +383,7 @@ public struct ModelsFileLoader {
     return nil
   }
 
-  private mutating func stringList(_ node: YAMLNode, option: String, object: String) -> [String]? {
+  mutating func stringList(_ node: YAMLNode, option: String, object: String) -> [String]? {
     guard let items = node.items else {
       report(.error, "schema.E003", "'\(option)' must be a list of field names, found \(node.kindDescription).",
              hint: "Write \(option): [field_a, field_b].", object: object, at: node.location)

@@ -6,6 +6,7 @@ enum AuthModels {
       Permission:
         db_table: auth_permission
         fields:
+          id: {type: auto, primary_key: true}
           name: {type: char, max_length: 255}
           content_type: {type: foreign_key, to: contenttypes.ContentType, on_delete: cascade}
           codename: {type: char, max_length: 100}
@@ -14,11 +15,13 @@ enum AuthModels {
       Group:
         db_table: auth_group
         fields:
+          id: {type: auto, primary_key: true}
           name: {type: char, max_length: 150, unique: true}
           permissions: {type: many_to_many, to: Permission, blank: true}
       User:
         db_table: auth_user
         fields:
+          id: {type: auto, primary_key: true}
           password: {type: char, max_length: 128}
           last_login: {type: datetime, null: true, blank: true}
           is_superuser: {type: boolean, default: false}

@@ -1,5 +1,4 @@
 import Foundation
-import ManageCore
 
 /// Writes files so that a crash or Ctrl-C never leaves one half-written: a temporary file in
 /// the same folder, then `rename(2)`, which replaces the target in one step.

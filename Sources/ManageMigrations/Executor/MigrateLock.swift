@@ -1,0 +1,45 @@
+import Foundation
+import ManageCore
+
+/// Serialises `manage migrate` runs on one database: an exclusive `flock(2)` on
+/// `<database>.migrate-lock`. A second migrate waits (saying so) and, past the timeout, fails
+/// with the holder's pid. The kernel drops the lock when its holder exits, however it exits,
+/// so a killed migrate never leaves a stale lock. Django has no such lock.
+public final class MigrateLock {
+  private let descriptor: Int32
+  public let path: String
+
+  /// Takes the lock, waiting up to `timeout` seconds; `waiting` is called once if it must wait.
+  public init(database: String, timeout: Double, waiting: (_ holder: String) -> Void) throws {
+    path = database + ".migrate-lock"
+    descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      throw MigrationError("cannot create the migrate lock \(path): \(String(cString: strerror(errno)))",
+                           hint: "Check that you may write to the database's folder.")
+    }
+    let deadline = Date().addingTimeInterval(timeout)
+    var announced = false
+    while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+      let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+      if !announced {
+        waiting(holder)
+        announced = true
+      }
+      if Date() >= deadline {
+        close(descriptor)
+        throw MigrationError(
+          "another manage migrate (pid \(holder.isEmpty ? "?" : holder)) is still running on this database; gave up after \(Int(timeout)) s",
+          hint: "Wait for it to finish, or raise --lock-timeout.")
+      }
+      usleep(50_000)
+    }
+    ftruncate(descriptor, 0)
+    let pid = "\(getpid())\n"
+    _ = pid.withCString { write(descriptor, $0, strlen($0)) }
+  }
+
+  deinit {
+    flock(descriptor, LOCK_UN)
+    close(descriptor)
+  }
+}

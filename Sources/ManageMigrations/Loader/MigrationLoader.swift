@@ -1,0 +1,117 @@
+import Foundation
+import ManageCore
+
+/// Reads every installed app's migrations (files, or the built-in apps' embedded ones),
+/// resolves squashed migrations against what is applied, and builds the graph.
+public struct MigrationLoader: Sendable {
+  public private(set) var migrations: [MigrationKey: Migration] = [:]
+  public private(set) var graph = MigrationGraph()
+  /// Squashed migrations in use, and what they replace.
+  public private(set) var replacements: [MigrationKey: [MigrationKey]] = [:]
+  /// Apps that have a migrations folder or embedded migrations.
+  public private(set) var appsWithMigrations: Set<String> = []
+
+  /// Loads the migrations of `registry`'s apps; `applied` decides which side of a squash is used.
+  public init(registry: AppRegistry, applied: Set<MigrationKey> = []) throws {
+    for app in registry.apps {
+      for migration in try Self.read(app) {
+        migrations[migration.key] = migration
+        appsWithMigrations.insert(app.label)
+      }
+      if let folder = app.migrationsDirectory, Path.isDirectory(folder) { appsWithMigrations.insert(app.label) }
+    }
+    try resolveReplacements(applied: applied)
+    try buildGraph()
+  }
+
+  /// Builds a loader from migrations in memory (tests, `--update`).
+  public init(migrations list: [Migration], applied: Set<MigrationKey> = []) throws {
+    for migration in list {
+      migrations[migration.key] = migration
+      appsWithMigrations.insert(migration.app)
+    }
+    try resolveReplacements(applied: applied)
+    try buildGraph()
+  }
+
+  /// The migrations of one app, read from its folder (`NNNN_name.json`, sorted).
+  static func read(_ app: AppConfig) throws -> [Migration] {
+    if app.isBuiltin { return try BuiltinMigrations.migrations(for: app.label) }
+    guard let folder = app.migrationsDirectory, let names = try? FileManager.default.contentsOfDirectory(atPath: folder)
+    else { return [] }
+    return try names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted().map { file in
+      let path = Path.join(folder, file)
+      let display = Path.display(path, relativeTo: FileManager.default.currentDirectoryPath)
+      guard let data = FileManager.default.contents(atPath: path), let text = String(validating: data, as: UTF8.self) else {
+        throw MigrationError("cannot read \(display)", hint: "Check the file's permissions and that it is UTF-8.")
+      }
+      var migration = try MigrationFileReader(app: app.label, displayPath: display).read(text, name: String(file.dropLast(5)))
+      migration.file = path
+      return migration
+    }
+  }
+
+  /// The migration `name` of `app`, or the one whose name starts with it.
+  public func migration(app: String, prefix: String) throws -> Migration {
+    if let exact = migrations[MigrationKey(app, prefix)] { return exact }
+    let matches = migrations.values.filter { $0.app == app && $0.name.hasPrefix(prefix) }
+    guard !matches.isEmpty else {
+      throw MigrationError("Cannot find a migration matching '\(prefix)' from app '\(app)'.",
+                           hint: "`manage showmigrations \(app)` lists its migrations.")
+    }
+    guard matches.count == 1 else {
+      throw MigrationError("More than one migration matches '\(prefix)' in app '\(app)'. Please be more specific.",
+                           hint: "Candidates: \(matches.map(\.name).sorted().joined(separator: ", ")).")
+    }
+    return matches[0]
+  }
+
+  /// The migrations of `app` in graph order.
+  public func migrations(of app: String) -> [Migration] {
+    graph.orderedNodes.filter { $0.app == app }.compactMap { migrations[$0] }
+  }
+
+  // MARK: - Building
+
+  /// Django's rule: a squashed migration is used when none or all of what it replaces is
+  /// applied; otherwise the originals are, until they are all applied.
+  private mutating func resolveReplacements(applied: Set<MigrationKey>) throws {
+    for (key, migration) in migrations.sorted(by: { $0.key < $1.key }) where !migration.replaces.isEmpty {
+      let appliedCount = migration.replaces.filter(applied.contains).count
+      if appliedCount == 0 || appliedCount == migration.replaces.count {
+        replacements[key] = migration.replaces
+        for replaced in migration.replaces { migrations[replaced] = nil }
+      } else {
+        migrations[key] = nil
+      }
+    }
+  }
+
+  private mutating func buildGraph() throws {
+    var redirect: [MigrationKey: MigrationKey] = [:]
+    for (squashed, replaced) in replacements { for key in replaced { redirect[key] = squashed } }
+    for key in migrations.keys { graph.add(key) }
+    for (key, migration) in migrations.sorted(by: { $0.key < $1.key }) {
+      for dependency in migration.dependencies {
+        var target = redirect[dependency] ?? dependency
+        if target.name == "__first__" || target.name == "__latest__" {
+          let candidates = migrations.keys.filter { $0.app == target.app }
+          guard !candidates.isEmpty else {
+            throw MigrationError("Migration \(key) depends on app '\(target.app)', which has no migrations.",
+                                 hint: "Install the app, or remove the dependency.")
+          }
+          let appGraph = candidates.sorted()
+          target = target.name == "__first__" ? appGraph.first! : appGraph.last!
+        }
+        if target == key { continue }
+        guard migrations[target] != nil else {
+          throw MigrationError(
+            "Migration \(key) dependencies reference nonexistent parent node ('\(dependency.app)', '\(dependency.name)').",
+            hint: migration.file.map { "Fix the \"dependencies\" of \(Path.display($0, relativeTo: FileManager.default.currentDirectoryPath)), or restore the missing migration." })
+        }
+        graph.addDependency(from: key, to: target)
+      }
+    }
+    try graph.checkForCycles()
+  }
+}

@@ -1,0 +1,326 @@
+import ManageCore
+
+/// Turns model changes into SQLite DDL, the way Django's sqlite3 `DatabaseSchemaEditor` does:
+/// ALTER TABLE where SQLite can (ADD/DROP/RENAME COLUMN, RENAME TABLE) and otherwise the
+/// table remake of https://www.sqlite.org/lang_altertable.html#otheralter (create the new
+/// table, copy the rows, drop the old one, rename the new one into place).
+///
+/// It works from model states alone, so the same code either runs the statements on a
+/// connection (inside the migration's transaction) or collects them for `sqlmigrate`.
+/// Not Sendable: it holds the connection.
+public final class SchemaEditor {
+  /// Where statements go.
+  public enum Sink {
+    case execute(Connection)
+    case collect
+  }
+
+  let sink: Sink
+  /// Every statement issued, with its arguments written in (what sqlmigrate prints).
+  public private(set) var statements: [String] = []
+
+  public init(sink: Sink) { self.sink = sink }
+
+  /// Runs (or records) one statement.
+  func run(_ sql: String, _ arguments: [SQLValue] = []) throws {
+    var rendered = sql
+    if !arguments.isEmpty {
+      var parts = sql.split(separator: "?", omittingEmptySubsequences: false).map(String.init)
+      rendered = parts.removeFirst()
+      for (part, value) in zip(parts, arguments) { rendered += SQLLiteral.render(value) + part }
+    }
+    statements.append(rendered)
+    if case .execute(let connection) = sink { try connection.run(sql, arguments) }
+  }
+
+  // MARK: - Models
+
+  /// CREATE TABLE, its indexes, and the through tables of its many-to-many fields.
+  public func createModel(_ model: ModelSchema, state: ProjectState) throws {
+    try run(createTableSQL(model, table: model.dbTable, state: state))
+    for statement in indexSQL(model) { try run(statement.sql) }
+    for field in model.fields where field.type == .manyToMany {
+      try createThroughTable(model, field, state: state)
+    }
+  }
+
+  /// Drops the through tables, then the table.
+  public func deleteModel(_ model: ModelSchema) throws {
+    for field in model.fields where field.type == .manyToMany {
+      try run("DROP TABLE \(Identifier.quoted(SchemaNames.throughTable(model, field)))")
+    }
+    try run("DROP TABLE \(Identifier.quoted(model.dbTable))")
+  }
+
+  /// A model renamed or moved to another table: the table, its default-named through tables
+  /// and the through-table columns that carry the model's name (here and in other models).
+  public func renameModel(from old: ModelSchema, to new: ModelSchema, newState: ProjectState, oldState: ProjectState) throws {
+    if old.dbTable != new.dbTable {
+      try run("ALTER TABLE \(Identifier.quoted(old.dbTable)) RENAME TO \(Identifier.quoted(new.dbTable))")
+    }
+    for (oldField, newField) in zip(old.fields, new.fields) where oldField.type == .manyToMany {
+      let oldThrough = SchemaNames.throughTable(old, oldField)
+      let newThrough = SchemaNames.throughTable(new, newField)
+      if oldThrough != newThrough {
+        try run("ALTER TABLE \(Identifier.quoted(oldThrough)) RENAME TO \(Identifier.quoted(newThrough))")
+      }
+      let oldColumns = SchemaNames.throughColumns(old, target: oldField.to ?? "")
+      let newColumns = SchemaNames.throughColumns(new, target: newField.to ?? "")
+      try renameColumn(table: newThrough, from: oldColumns.from, to: newColumns.from)
+      try renameColumn(table: newThrough, from: oldColumns.to, to: newColumns.to)
+    }
+    guard old.name != new.name else { return }
+    for other in newState.allModels where other.labelLower != new.labelLower {
+      for field in other.fields where field.type == .manyToMany && field.to?.lowercased() == new.labelLower {
+        let before = oldState.model(label: other.label) ?? other
+        let oldColumns = SchemaNames.throughColumns(before, target: old.label)
+        let newColumns = SchemaNames.throughColumns(other, target: new.label)
+        try renameColumn(table: SchemaNames.throughTable(other, field), from: oldColumns.to, to: newColumns.to)
+      }
+    }
+  }
+
+  // MARK: - Fields
+
+  /// Adds `field` (already in `new`): ADD COLUMN when SQLite allows it, else a remake.
+  public func addField(_ field: FieldSchema, from old: ModelSchema, to new: ModelSchema, state: ProjectState) throws {
+    if field.type == .manyToMany {
+      try createThroughTable(new, field, state: state)
+      return
+    }
+    let simple = !field.primaryKey && !field.unique && field.type != .oneToOne
+      && (field.null || ColumnSQL.defaultLiteral(field) != nil)
+    guard simple else {
+      try remake(from: old, to: new, state: state, added: [field.name: field])
+      return
+    }
+    try run("ALTER TABLE \(Identifier.quoted(new.dbTable)) ADD COLUMN \(ColumnSQL.definition(field, state: state))")
+    let existing = Set(indexSQL(old).map(\.name))
+    for statement in indexSQL(new) where !existing.contains(statement.name) { try run(statement.sql) }
+  }
+
+  /// Removes `field` (still in `old`): DROP COLUMN when SQLite allows it, else a remake.
+  public func removeField(_ field: FieldSchema, from old: ModelSchema, to new: ModelSchema, state: ProjectState) throws {
+    if field.type == .manyToMany {
+      try run("DROP TABLE \(Identifier.quoted(SchemaNames.throughTable(old, field)))")
+      return
+    }
+    let column = field.column ?? field.name
+    let inGroups = old.uniqueTogether.contains { $0.contains(field.name) }
+      || old.constraints.contains { constraint in
+        if case .unique(let fields, _) = constraint.kind { return fields.contains(field.name) }
+        return true  // a CHECK may mention the column; SQLite refuses DROP COLUMN then
+      }
+    guard !field.primaryKey, !field.unique, !field.type.isConcreteRelation, !inGroups else {
+      try remake(from: old, to: new, state: state)
+      return
+    }
+    let remaining = Set(indexSQL(new).map(\.name))
+    for statement in indexSQL(old) where !remaining.contains(statement.name) {
+      try run("DROP INDEX IF EXISTS \(Identifier.quoted(statement.name))")
+    }
+    try run("ALTER TABLE \(Identifier.quoted(old.dbTable)) DROP COLUMN \(Identifier.quoted(column))")
+  }
+
+  /// Changes a field: nothing when only Python-side options changed, RENAME COLUMN when only
+  /// the column name did, else a remake.
+  public func alterField(from oldField: FieldSchema, to newField: FieldSchema, old: ModelSchema, new: ModelSchema, state: ProjectState) throws {
+    if oldField.type == .manyToMany && newField.type == .manyToMany {
+      let oldThrough = SchemaNames.throughTable(old, oldField)
+      let newThrough = SchemaNames.throughTable(new, newField)
+      if oldThrough != newThrough {
+        try run("ALTER TABLE \(Identifier.quoted(oldThrough)) RENAME TO \(Identifier.quoted(newThrough))")
+      }
+      return
+    }
+    if Self.databaseShape(oldField) == Self.databaseShape(newField) { return }
+    var renamedOnly = oldField
+    renamedOnly.dbColumn = newField.dbColumn
+    renamedOnly.name = newField.name
+    if Self.databaseShape(renamedOnly) == Self.databaseShape(newField) {
+      try renameColumn(table: new.dbTable, from: oldField.column ?? oldField.name, to: newField.column ?? newField.name)
+      return
+    }
+    try remake(from: old, to: new, state: state, renamed: [newField.name: oldField.column ?? oldField.name])
+  }
+
+  /// A renamed field: RENAME COLUMN (SQLite rewrites the indexes that use it), or the through
+  /// table's name for a many-to-many.
+  public func renameField(from oldField: FieldSchema, to newField: FieldSchema, old: ModelSchema, new: ModelSchema) throws {
+    if oldField.type == .manyToMany {
+      let oldThrough = SchemaNames.throughTable(old, oldField)
+      let newThrough = SchemaNames.throughTable(new, newField)
+      if oldThrough != newThrough {
+        try run("ALTER TABLE \(Identifier.quoted(oldThrough)) RENAME TO \(Identifier.quoted(newThrough))")
+      }
+      return
+    }
+    try renameColumn(table: new.dbTable, from: oldField.column ?? oldField.name, to: newField.column ?? newField.name)
+  }
+
+  /// What of a field reaches the database; a change elsewhere (choices, blank, help_text,
+  /// on_delete, related_name) needs no DDL, as in Django's `_field_should_be_altered`.
+  static func databaseShape(_ field: FieldSchema) -> [String] {
+    [field.type.rawValue, field.column ?? "", "\(field.null)", "\(field.unique)", "\(field.dbIndex)",
+     "\(field.primaryKey)", "\(field.effectiveMaxLength ?? -1)", "\(field.maxDigits ?? -1)", "\(field.decimalPlaces ?? -1)",
+     field.to ?? "", ColumnSQL.defaultLiteral(field) ?? ""]
+  }
+
+  private func renameColumn(table: String, from old: String, to new: String) throws {
+    guard old != new else { return }
+    try run("ALTER TABLE \(Identifier.quoted(table)) RENAME COLUMN \(Identifier.quoted(old)) TO \(Identifier.quoted(new))")
+  }
+
+  // MARK: - Indexes and constraints
+
+  public func addIndex(_ index: IndexSchema, model: ModelSchema) throws {
+    try run(Self.createIndexSQL(name: index.name ?? "", table: model.dbTable, columns: columns(index.fields, in: model), unique: false, condition: nil))
+  }
+
+  public func removeIndex(named name: String) throws {
+    try run("DROP INDEX IF EXISTS \(Identifier.quoted(name))")
+  }
+
+  /// A unique constraint is a unique index; a check constraint lives in the table, so adding
+  /// or removing one remakes it.
+  public func changeConstraint(_ constraint: ConstraintSchema, adding: Bool, old: ModelSchema, new: ModelSchema, state: ProjectState) throws {
+    switch constraint.kind {
+    case .unique(let fields, let condition):
+      if adding {
+        try run(Self.createIndexSQL(name: constraint.name, table: new.dbTable, columns: columns(fields, in: new), unique: true, condition: condition))
+      } else {
+        try removeIndex(named: constraint.name)
+      }
+    case .check:
+      try remake(from: old, to: new, state: state)
+    }
+  }
+
+  /// Swaps the unique indexes of `unique_together`.
+  public func alterUniqueTogether(old: ModelSchema, new: ModelSchema) throws {
+    let before = uniqueTogetherIndexes(old)
+    let after = uniqueTogetherIndexes(new)
+    for (name, _) in before where !after.contains(where: { $0.name == name }) { try removeIndex(named: name) }
+    for (name, sql) in after where !before.contains(where: { $0.name == name }) { try run(sql) }
+  }
+
+  // MARK: - The remake
+
+  /// Rebuilds `old` as `new`, copying rows: columns present in both are copied (renamed ones
+  /// from their old name), added NOT NULL columns get their default.
+  public func remake(
+    from old: ModelSchema, to new: ModelSchema, state: ProjectState, added: [String: FieldSchema] = [:],
+    renamed: [String: String] = [:]
+  ) throws {
+    let temporary = "new__" + new.dbTable
+    try run(createTableSQL(new, table: temporary, state: state))
+    var targets: [String] = []
+    var sources: [String] = []
+    var arguments: [SQLValue] = []
+    let oldColumns = Dictionary(old.fields.compactMap { field in field.column.map { (field.name, ($0, field)) } }) { first, _ in first }
+    for field in new.fields where field.isConcrete {
+      let column = field.column ?? field.name
+      if let source = renamed[field.name] ?? oldColumns[field.name]?.0 {
+        let previous = oldColumns[field.name]?.1
+        targets.append(Identifier.quoted(column))
+        if let value = field.default, !field.null, previous?.null ?? true {
+          // NULL to NOT NULL: existing NULLs take the default, as Django's two-step alter does.
+          sources.append("coalesce(\(Identifier.quoted(source)), ?)")
+          arguments.append(ColumnSQL.storedValue(value, type: field.type))
+        } else {
+          sources.append(Identifier.quoted(source))
+        }
+      } else if let addedField = added[field.name] ?? Optional(field), let value = addedField.default {
+        targets.append(Identifier.quoted(column))
+        sources.append("?")
+        arguments.append(ColumnSQL.storedValue(value, type: field.type))
+      }
+    }
+    if !targets.isEmpty {
+      try run(
+        "INSERT INTO \(Identifier.quoted(temporary)) (\(targets.joined(separator: ", "))) SELECT \(sources.joined(separator: ", ")) FROM \(Identifier.quoted(old.dbTable))",
+        arguments)
+    }
+    try run("DROP TABLE \(Identifier.quoted(old.dbTable))")
+    try run("ALTER TABLE \(Identifier.quoted(temporary)) RENAME TO \(Identifier.quoted(new.dbTable))")
+    for statement in indexSQL(new) { try run(statement.sql) }
+  }
+
+  // MARK: - SQL text
+
+  func createTableSQL(_ model: ModelSchema, table: String, state: ProjectState) -> String {
+    var parts = model.fields.filter(\.isConcrete).map { ColumnSQL.definition($0, state: state) }
+    for constraint in model.constraints {
+      if case .check(let expression) = constraint.kind {
+        parts.append("CONSTRAINT \(Identifier.quoted(constraint.name)) CHECK (\(expression))")
+      }
+    }
+    return "CREATE TABLE \(Identifier.quoted(table)) (\(parts.joined(separator: ", ")))"
+  }
+
+  /// Every index of the model's table: foreign keys and db_index columns, unique_together,
+  /// `indexes:`, and unique constraints.
+  func indexSQL(_ model: ModelSchema) -> [(name: String, sql: String)] {
+    var result: [(String, String)] = []
+    for field in model.fields where field.isConcrete && !field.primaryKey && !field.unique && field.type != .oneToOne
+      && (field.dbIndex || field.type == .foreignKey)
+    {
+      let column = field.column ?? field.name
+      let name = SchemaNames.indexName(table: model.dbTable, columns: [column], suffix: "idx")
+      result.append((name, Self.createIndexSQL(name: name, table: model.dbTable, columns: [Identifier.quoted(column)], unique: false, condition: nil)))
+    }
+    result += uniqueTogetherIndexes(model)
+    for index in model.indexes {
+      let name = index.name ?? SchemaNames.modelIndexName(table: model.dbTable, fields: index.fields)
+      result.append((name, Self.createIndexSQL(name: name, table: model.dbTable, columns: columns(index.fields, in: model), unique: false, condition: nil)))
+    }
+    for constraint in model.constraints {
+      if case .unique(let fields, let condition) = constraint.kind {
+        result.append((constraint.name, Self.createIndexSQL(name: constraint.name, table: model.dbTable, columns: columns(fields, in: model), unique: true, condition: condition)))
+      }
+    }
+    return result
+  }
+
+  private func uniqueTogetherIndexes(_ model: ModelSchema) -> [(name: String, sql: String)] {
+    model.uniqueTogether.map { group in
+      let names = group.map { name in model.field(name)?.column ?? name }
+      let indexName = SchemaNames.indexName(table: model.dbTable, columns: names, suffix: "uniq")
+      return (indexName, Self.createIndexSQL(name: indexName, table: model.dbTable, columns: names.map(Identifier.quoted), unique: true, condition: nil))
+    }
+  }
+
+  /// Quoted column list for index fields; `-field` sorts descending.
+  private func columns(_ fields: [String], in model: ModelSchema) -> [String] {
+    fields.map { name in
+      let descending = name.hasPrefix("-")
+      let bare = descending ? String(name.dropFirst()) : name
+      return Identifier.quoted(model.field(bare)?.column ?? bare) + (descending ? " DESC" : "")
+    }
+  }
+
+  static func createIndexSQL(name: String, table: String, columns: [String], unique: Bool, condition: String?) -> String {
+    var sql = "CREATE \(unique ? "UNIQUE " : "")INDEX \(Identifier.quoted(name)) ON \(Identifier.quoted(table)) (\(columns.joined(separator: ", ")))"
+    if let condition { sql += " WHERE \(condition)" }
+    return sql
+  }
+
+  private func createThroughTable(_ model: ModelSchema, _ field: FieldSchema, state: ProjectState) throws {
+    guard let target = field.to.flatMap(state.model(label:)) else { return }
+    let table = SchemaNames.throughTable(model, field)
+    let columns = SchemaNames.throughColumns(model, target: target.label)
+    func reference(_ column: String, _ to: ModelSchema) -> String {
+      var key = FieldSchema(name: column, type: .foreignKey)
+      key.to = to.label
+      key.dbColumn = column
+      return ColumnSQL.definition(key, state: state)
+    }
+    try run("CREATE TABLE \(Identifier.quoted(table)) (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \(reference(columns.from, model)), \(reference(columns.to, target)))")
+    let unique = SchemaNames.indexName(table: table, columns: [columns.from, columns.to], suffix: "uniq")
+    try run(Self.createIndexSQL(name: unique, table: table, columns: [Identifier.quoted(columns.from), Identifier.quoted(columns.to)], unique: true, condition: nil))
+    for column in [columns.from, columns.to] {
+      let name = SchemaNames.indexName(table: table, columns: [column], suffix: "idx")
+      try run(Self.createIndexSQL(name: name, table: table, columns: [Identifier.quoted(column)], unique: false, condition: nil))
+    }
+  }
+}
