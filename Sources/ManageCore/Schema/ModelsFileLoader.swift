@@ -161,7 +161,7 @@ public struct ModelsFileLoader {
       return []
     }
     // Django accepts a single tuple as shorthand for one group.
-    if items.allSatisfy({ $0.string != nil }) {
+    if !items.isEmpty && items.allSatisfy({ $0.string != nil }) {
       return stringList(node, option: "unique_together", object: object).map { [$0] } ?? []
     }
     return items.compactMap { stringList($0, option: "unique_together", object: object) }

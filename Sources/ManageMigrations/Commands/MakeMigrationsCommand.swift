@@ -91,11 +91,9 @@ public struct MakeMigrationsCommand: ManageCommand {
       let questioner: any Questioner = noInput
         ? NonInteractiveQuestioner(console: console) : InteractiveQuestioner(console: console)
       if update { return try updateLatest(project, loader: loader, labels: labels, questioner: questioner, log: log) }
-      var detector = Autodetector(
-        from: try MigrationExecutor.graphState(loader), to: ProjectState(schema: project.schema), questioner: questioner)
-      try detector.detect()
-      changes = MigrationPlanner(loader: loader, timestamp: timestamp).arrange(detector, name: name)
-      changes = changes.filter { app, _ in project.registry.app(app)?.isBuiltin == false && (labels?.contains(app) ?? true) }
+      changes = try MigrationMaker.changes(
+        registry: project.registry, schema: project.schema, loader: loader, questioner: questioner, apps: labels,
+        name: name, timestamp: timestamp)
     }
 
     guard !changes.isEmpty else {
@@ -118,14 +116,8 @@ public struct MakeMigrationsCommand: ManageCommand {
     }
     if check { throw ExitStatus(1) }
     if dryRun { return }
-    for app in changes.keys.sorted() {
-      let folder = project.registry.app(app)!.migrationsDirectory!
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      for migration in changes[app]! {
-        let path = Path.join(folder, migration.name + ".json")
-        try FileWriter.writeAtomically(MigrationWriter.json(migration), to: path)
-        if scriptable { console.print(project.display(path)) }
-      }
+    for path in try MigrationMaker.write(changes, registry: project.registry) where scriptable {
+      console.print(project.display(path))
     }
   }
 

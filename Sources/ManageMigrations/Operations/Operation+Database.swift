@@ -30,14 +30,11 @@ extension Operation {
       try editor.removeField(try field(old, name), from: old, to: try model(to, app, modelName), state: to)
     case .alterField(let modelName, let field, let preserveDefault):
       let old = try model(from, app, modelName)
-      var new = try model(to, app, modelName)
-      if !preserveDefault, let index = new.fields.firstIndex(where: { $0.name == field.name }) {
-        // Existing NULLs take the one-off default; the table keeps no DEFAULT for it.
-        new.fields[index].default = field.default
-        try editor.alterField(from: try self.field(old, field.name), to: new.fields[index], old: old, new: new, state: to)
-        return
-      }
-      try editor.alterField(from: try self.field(old, field.name), to: try self.field(new, field.name), old: old, new: new, state: to)
+      let new = try model(to, app, modelName)
+      // A one-off default fills existing NULLs; the table keeps no DEFAULT for it.
+      try editor.alterField(
+        from: try self.field(old, field.name), to: try self.field(new, field.name), old: old, new: new, state: to,
+        fillNulls: preserveDefault ? nil : field.default)
     case .renameField(let modelName, let oldName, let newName):
       let old = try model(from, app, modelName)
       let new = try model(to, app, modelName)

@@ -57,6 +57,7 @@ public final class SchemaEditor {
   public func renameModel(from old: ModelSchema, to new: ModelSchema, newState: ProjectState, oldState: ProjectState) throws {
     if old.dbTable != new.dbTable {
       try run("ALTER TABLE \(Identifier.quoted(old.dbTable)) RENAME TO \(Identifier.quoted(new.dbTable))")
+      try refreshIndexNames(from: indexSQL(old), to: indexSQL(new))
     }
     for (oldField, newField) in zip(old.fields, new.fields) where oldField.type == .manyToMany {
       let oldThrough = SchemaNames.throughTable(old, oldField)
@@ -68,6 +69,9 @@ public final class SchemaEditor {
       let newColumns = SchemaNames.throughColumns(new, target: newField.to ?? "")
       try renameColumn(table: newThrough, from: oldColumns.from, to: newColumns.from)
       try renameColumn(table: newThrough, from: oldColumns.to, to: newColumns.to)
+      try refreshIndexNames(
+        from: throughIndexSQL(table: oldThrough, columns: oldColumns, on: newThrough),
+        to: throughIndexSQL(table: newThrough, columns: newColumns, on: newThrough))
     }
     guard old.name != new.name else { return }
     for other in newState.allModels where other.labelLower != new.labelLower {
@@ -75,7 +79,11 @@ public final class SchemaEditor {
         let before = oldState.model(label: other.label) ?? other
         let oldColumns = SchemaNames.throughColumns(before, target: old.label)
         let newColumns = SchemaNames.throughColumns(other, target: new.label)
-        try renameColumn(table: SchemaNames.throughTable(other, field), from: oldColumns.to, to: newColumns.to)
+        let table = SchemaNames.throughTable(other, field)
+        try renameColumn(table: table, from: oldColumns.to, to: newColumns.to)
+        try refreshIndexNames(
+          from: throughIndexSQL(table: table, columns: oldColumns, on: table),
+          to: throughIndexSQL(table: table, columns: newColumns, on: table))
       }
     }
   }
@@ -124,7 +132,11 @@ public final class SchemaEditor {
 
   /// Changes a field: nothing when only Python-side options changed, RENAME COLUMN when only
   /// the column name did, else a remake.
-  public func alterField(from oldField: FieldSchema, to newField: FieldSchema, old: ModelSchema, new: ModelSchema, state: ProjectState) throws {
+  /// `fillNulls` is a one-off value for rows that are NULL when a field becomes NOT NULL.
+  public func alterField(
+    from oldField: FieldSchema, to newField: FieldSchema, old: ModelSchema, new: ModelSchema, state: ProjectState,
+    fillNulls: FieldValue? = nil
+  ) throws {
     if oldField.type == .manyToMany && newField.type == .manyToMany {
       let oldThrough = SchemaNames.throughTable(old, oldField)
       let newThrough = SchemaNames.throughTable(new, newField)
@@ -139,9 +151,12 @@ public final class SchemaEditor {
     renamedOnly.name = newField.name
     if Self.databaseShape(renamedOnly) == Self.databaseShape(newField) {
       try renameColumn(table: new.dbTable, from: oldField.column ?? oldField.name, to: newField.column ?? newField.name)
+      try refreshIndexNames(from: indexSQL(old), to: indexSQL(new))
       return
     }
-    try remake(from: old, to: new, state: state, renamed: [newField.name: oldField.column ?? oldField.name])
+    try remake(
+      from: old, to: new, state: state, renamed: [newField.name: oldField.column ?? oldField.name],
+      fillNulls: fillNulls.map { [newField.name: $0] } ?? [:])
   }
 
   /// A renamed field: RENAME COLUMN (SQLite rewrites the indexes that use it), or the through
@@ -152,10 +167,25 @@ public final class SchemaEditor {
       let newThrough = SchemaNames.throughTable(new, newField)
       if oldThrough != newThrough {
         try run("ALTER TABLE \(Identifier.quoted(oldThrough)) RENAME TO \(Identifier.quoted(newThrough))")
+        let columns = SchemaNames.throughColumns(new, target: newField.to ?? "")
+        try refreshIndexNames(
+          from: throughIndexSQL(table: oldThrough, columns: columns, on: newThrough),
+          to: throughIndexSQL(table: newThrough, columns: columns, on: newThrough))
       }
       return
     }
     try renameColumn(table: new.dbTable, from: oldField.column ?? oldField.name, to: newField.column ?? newField.name)
+    try refreshIndexNames(from: indexSQL(old), to: indexSQL(new))
+  }
+
+  /// Indexes are named after their table and columns; after a rename SQLite keeps the old
+  /// names, so the ones whose name changed are dropped and created again under the new one
+  /// (later operations find them by the name the state gives them).
+  private func refreshIndexNames(from old: [(name: String, sql: String)], to new: [(name: String, sql: String)]) throws {
+    let newNames = Set(new.map(\.name))
+    let oldNames = Set(old.map(\.name))
+    for index in old where !newNames.contains(index.name) { try removeIndex(named: index.name) }
+    for index in new where !oldNames.contains(index.name) { try run(index.sql) }
   }
 
   /// What of a field reaches the database; a change elsewhere (choices, blank, help_text,
@@ -210,7 +240,7 @@ public final class SchemaEditor {
   /// from their old name), added NOT NULL columns get their default.
   public func remake(
     from old: ModelSchema, to new: ModelSchema, state: ProjectState, added: [String: FieldSchema] = [:],
-    renamed: [String: String] = [:]
+    renamed: [String: String] = [:], fillNulls: [String: FieldValue] = [:]
   ) throws {
     let temporary = "new__" + new.dbTable
     try run(createTableSQL(new, table: temporary, state: state))
@@ -223,7 +253,7 @@ public final class SchemaEditor {
       if let source = renamed[field.name] ?? oldColumns[field.name]?.0 {
         let previous = oldColumns[field.name]?.1
         targets.append(Identifier.quoted(column))
-        if let value = field.default, !field.null, previous?.null ?? true {
+        if let value = fillNulls[field.name] ?? field.default, !field.null, previous?.null ?? true {
           // NULL to NOT NULL: existing NULLs take the default, as Django's two-step alter does.
           sources.append("coalesce(\(Identifier.quoted(source)), ?)")
           arguments.append(ColumnSQL.storedValue(value, type: field.type))
@@ -305,6 +335,17 @@ public final class SchemaEditor {
     return sql
   }
 
+  /// The three indexes of a through table, named for `table` and built on `actualTable`.
+  private func throughIndexSQL(table: String, columns: (from: String, to: String), on actualTable: String) -> [(name: String, sql: String)] {
+    let unique = SchemaNames.indexName(table: table, columns: [columns.from, columns.to], suffix: "uniq")
+    var result = [(unique, Self.createIndexSQL(name: unique, table: actualTable, columns: [Identifier.quoted(columns.from), Identifier.quoted(columns.to)], unique: true, condition: nil))]
+    for column in [columns.from, columns.to] {
+      let name = SchemaNames.indexName(table: table, columns: [column], suffix: "idx")
+      result.append((name, Self.createIndexSQL(name: name, table: actualTable, columns: [Identifier.quoted(column)], unique: false, condition: nil)))
+    }
+    return result
+  }
+
   private func createThroughTable(_ model: ModelSchema, _ field: FieldSchema, state: ProjectState) throws {
     guard let target = field.to.flatMap(state.model(label:)) else { return }
     let table = SchemaNames.throughTable(model, field)
@@ -316,11 +357,6 @@ public final class SchemaEditor {
       return ColumnSQL.definition(key, state: state)
     }
     try run("CREATE TABLE \(Identifier.quoted(table)) (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \(reference(columns.from, model)), \(reference(columns.to, target)))")
-    let unique = SchemaNames.indexName(table: table, columns: [columns.from, columns.to], suffix: "uniq")
-    try run(Self.createIndexSQL(name: unique, table: table, columns: [Identifier.quoted(columns.from), Identifier.quoted(columns.to)], unique: true, condition: nil))
-    for column in [columns.from, columns.to] {
-      let name = SchemaNames.indexName(table: table, columns: [column], suffix: "idx")
-      try run(Self.createIndexSQL(name: name, table: table, columns: [Identifier.quoted(column)], unique: false, condition: nil))
-    }
+    for index in throughIndexSQL(table: table, columns: columns, on: table) { try run(index.sql) }
   }
 }
