@@ -48,7 +48,7 @@ let package = Package(
     .testTarget(name: "ManageProjectTests", dependencies: ["ManageProject", "ManageCore"]),
     .testTarget(name: "ManageMigrationsTests", dependencies: ["ManageMigrations", "ManageCore"]),
     // Runs the built binary as a subprocess against temporary copies of Fixtures/.
-    .testTarget(name: "EndToEndTests", dependencies: ["manage"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore"]),
   ],
   swiftLanguageModes: [.v6]
 )

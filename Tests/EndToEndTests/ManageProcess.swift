@@ -51,6 +51,39 @@ enum Manage {
     try spawn([executable] + arguments, in: directory, environment: baseEnvironment().merging(extra) { $1 }, stdin: stdin)
   }
 
+  /// Starts `manage ARGUMENTS` in `directory` without waiting; output goes to files in it.
+  static func start(_ arguments: [String], in directory: String, output: String) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, output + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    let argv = ["/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", directory, binary] + arguments
+    let cArguments = argv.map { strdup($0) } + [nil]
+    let cEnvironment = baseEnvironment().map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+      cArguments.forEach { free($0) }
+      cEnvironment.forEach { free($0) }
+    }
+    var pid: pid_t = 0
+    let spawned = cArguments.withUnsafeBufferPointer { args in
+      cEnvironment.withUnsafeBufferPointer { env in
+        posix_spawnp(&pid, argv[0], &actions, nil, UnsafeMutablePointer(mutating: args.baseAddress!),
+                     UnsafeMutablePointer(mutating: env.baseAddress!))
+      }
+    }
+    guard spawned == 0 else { throw NSError(domain: "spawn", code: Int(spawned)) }
+    return pid
+  }
+
+  /// Waits for `pid`; its exit code, or 128 + signal.
+  static func wait(_ pid: pid_t) -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+  }
+
   /// Runs any program with arguments, in `directory`.
   static func spawn(_ argv: [String], in directory: String, environment: [String: String], stdin: String? = nil) throws -> ProcessResult {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("manage-run-\(UUID().uuidString)")
