@@ -26,6 +26,7 @@ public final class Connection {
     path: String, displayName: String? = nil, readOnly: Bool = false, create: Bool = true,
     busyTimeout: Int32 = 5000
   ) throws {
+    _ = Self.configureLibrary
     self.path = path
     self.displayName = displayName ?? path
     var handle: OpaquePointer?
@@ -49,6 +50,13 @@ public final class Connection {
   }
 
   deinit { sqlite3_close_v2(handle) }
+
+  /// Process-wide SQLite settings, applied once before the first connection opens: no memory
+  /// statistics, which otherwise take a global mutex on every allocation (a few percent of a
+  /// large migrate).
+  private static let configureLibrary: Void = {
+    _ = manage_sqlite3_disable_memstatus()
+  }()
 
   /// The version of the SQLite library in use, e.g. `3.40.1`.
   public static var libraryVersion: String { String(cString: sqlite3_libversion()) }

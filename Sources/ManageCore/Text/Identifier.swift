@@ -33,6 +33,8 @@ public enum Identifier {
 
   /// Quotes an identifier for SQLite, doubling embedded quotes.
   public static func quoted(_ name: String) -> String {
-    "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    // Names from a schema almost never hold a quote; skip Foundation's replace for them.
+    guard name.utf8.contains(UInt8(ascii: "\"")) else { return "\"" + name + "\"" }
+    return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 }

@@ -92,7 +92,7 @@ public struct MakeMigrationsCommand: ManageCommand {
         ? NonInteractiveQuestioner(console: console) : InteractiveQuestioner(console: console)
       if update { return try updateLatest(project, loader: loader, labels: labels, questioner: questioner, log: log) }
       changes = try MigrationMaker.changes(
-        registry: project.registry, schema: project.schema, loader: loader, questioner: questioner, apps: labels,
+        registry: project.registry, schema: try project.schema, loader: loader, questioner: questioner, apps: labels,
         name: name, timestamp: timestamp)
     }
 
@@ -168,7 +168,7 @@ public struct MakeMigrationsCommand: ManageCommand {
       let others = loader.migrations.values.filter { $0.key != leaf }
       let trimmed = try MigrationLoader(migrations: Array(others))
       var detector = Autodetector(
-        from: try MigrationExecutor.graphState(trimmed), to: ProjectState(schema: project.schema), questioner: questioner)
+        from: try MigrationExecutor.graphState(trimmed), to: ProjectState(schema: try project.schema), questioner: questioner)
       try detector.detect()
       guard let operations = detector.operations[app.label], operations != latest.operations else { continue }
       var migration = latest

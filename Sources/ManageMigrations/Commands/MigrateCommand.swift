@@ -49,8 +49,11 @@ public struct MigrateCommand: ManageCommand {
   public init() {}
 
   public func run(context: CommandContext) async throws {
+    let started = Date()
+    func phase(_ name: String) { context.logger.debug("\(name): \(Int(Date().timeIntervalSince(started) * 1000)) ms") }
     try context.requireSystemChecks()
     let project = try MigrationProject(context)
+    phase("system checks")
     let console = context.console
     if let appLabel {
       _ = try project.requireApp(appLabel)
@@ -66,6 +69,7 @@ public struct MigrateCommand: ManageCommand {
     try MigrationProject.refuseConflicts(loader)
     let executor = try MigrationExecutor(connection: connection, loader: loader)
     try checkConsistency(loader: loader, applied: executor.appliedNodes)
+    phase("loaded \(loader.migrations.count) migrations")
 
     if prune { return try pruneMissing(loader: loader, connection: connection, console: console) }
 
@@ -136,7 +140,9 @@ public struct MigrateCommand: ManageCommand {
       }
       console.print(word + (context.verbosity >= 2 ? String(format: " (%.3fs)", seconds) : ""))
     }
-    try PostMigrate.run(connection: connection, schema: project.schema)
+    phase("migrations run")
+    try PostMigrate.run(connection: connection, schema: try project.schema)
+    phase("content types and permissions")
   }
 
   /// Django's InconsistentMigrationHistory: an applied migration whose dependency is not.

@@ -6,12 +6,15 @@ import ManageCore
 struct MigrationProject {
   let context: CommandContext
   let registry: AppRegistry
-  let schema: ProjectSchema
 
   init(_ context: CommandContext) throws {
     self.context = context
     registry = try context.registry()
-    schema = try context.schema()
+  }
+
+  /// The models, loaded on first use (showmigrations and sqlmigrate never need them).
+  var schema: ProjectSchema {
+    get throws { try context.schema() }
   }
 
   var settings: Settings { registry.settings }
@@ -73,7 +76,7 @@ struct MigrationProject {
   /// The changes between the migrations and models.yaml, without asking anything.
   func unmigratedChanges(loader: MigrationLoader) throws -> [String] {
     var detector = Autodetector(
-      from: try MigrationExecutor.graphState(loader), to: ProjectState(schema: schema),
+      from: try MigrationExecutor.graphState(loader), to: ProjectState(schema: try schema),
       questioner: SilentQuestioner())
     try detector.detect()
     return detector.operations.keys.filter { registry.app($0)?.isBuiltin == false }.sorted()

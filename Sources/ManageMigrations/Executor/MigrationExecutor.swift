@@ -160,38 +160,39 @@ public final class MigrationExecutor {
 
   private func apply(_ key: MigrationKey, state: inout ProjectState, fake: Bool, fakeInitial: Bool) throws -> MigrationOutcome {
     guard let migration = loader.migrations[key] else { throw MigrationError("no migration \(key)") }
-    var after = state
-    var steps: [(Operation, ProjectState, ProjectState)] = []
-    for operation in migration.operations {
-      let from = after
-      try Self.apply(operation, of: migration, to: &after)
-      steps.append((operation, from, after))
-    }
     var outcome = MigrationOutcome.applied
     if fake {
       outcome = .faked
-    } else if fakeInitial, migration.initial, try initialAlreadyInDatabase(steps) {
+    } else if fakeInitial, migration.initial, try initialAlreadyInDatabase(migration, state: state) {
       outcome = .faked
     }
+    var after = state
     try inTransaction(atomic: migration.atomic) {
       // Another migrate may have applied it while this one waited for the write lock.
       if try connection.scalar("SELECT 1 FROM django_migrations WHERE app = ? AND name = ?", [.text(key.app), .text(key.name)]) != nil {
         outcome = .skippedAlreadyApplied
-        return
       }
-      if outcome == .applied {
-        let editor = SchemaEditor(sink: .execute(connection))
-        for (operation, from, to) in steps {
-          do {
-            try operation.databaseForwards(app: migration.app, editor: editor, from: from, to: to)
-          } catch let error as SQLiteError {
-            throw MigrationError(
-              "Applying \(key) failed at \"\(operation.description)\": \(error.reason) (\(error.codeName))\n  while running: \(error.sql ?? "")",
-              hint: "Nothing of \(key) was kept: the migration was rolled back. Fix the migration (or the data it trips over) and run migrate again.")
-          }
+      let editor = SchemaEditor(sink: .execute(connection))
+      for operation in migration.operations {
+        // CreateModel needs only the state after it; not keeping the one before lets the
+        // state change in place instead of being copied for every model of a large app.
+        let needsBefore: Bool = if case .createModel = operation { false } else { true }
+        let before = needsBefore ? after : ProjectState()
+        try Self.apply(operation, of: migration, to: &after)
+        guard outcome == .applied else { continue }
+        do {
+          try operation.databaseForwards(app: migration.app, editor: editor, from: needsBefore ? before : after, to: after)
+        } catch let error as SQLiteError {
+          throw MigrationError(
+            "Applying \(key) failed at \"\(operation.description)\": \(error.reason) (\(error.codeName))\n  while running: \(error.sql ?? "")",
+            hint: "Nothing of \(key) was kept: the migration was rolled back. Fix the migration (or the data it trips over) and run migrate again.")
         }
-        try checkForeignKeys(after: key)
       }
+      if outcome == .skippedAlreadyApplied { return }
+      // Tables a migration only creates are empty, so they cannot break a foreign key; the
+      // check costs a few milliseconds per table, which adds up over a large initial migrate.
+      let onlyCreates = migration.operations.allSatisfy { if case .createModel = $0 { true } else { false } }
+      if outcome == .applied && !onlyCreates { try checkForeignKeys(after: key) }
       for replaced in loader.replacements[key] ?? [key] where try connection.scalar(
         "SELECT 1 FROM django_migrations WHERE app = ? AND name = ?", [.text(replaced.app), .text(replaced.name)]) == nil
       {
@@ -234,15 +235,17 @@ public final class MigrationExecutor {
   }
 
   /// `--fake-initial`: every table the migration creates (and column it adds) already exists.
-  private func initialAlreadyInDatabase(_ steps: [(Operation, ProjectState, ProjectState)]) throws -> Bool {
+  private func initialAlreadyInDatabase(_ migration: Migration, state: ProjectState) throws -> Bool {
+    var after = state
+    for operation in migration.operations { try Self.apply(operation, of: migration, to: &after) }
     var sawCreate = false
-    for (operation, _, to) in steps {
+    for operation in migration.operations {
       switch operation {
       case .createModel(let name, _, _):
-        guard let model = to.models.values.first(where: { $0.name == name }), try connection.tableExists(model.dbTable) else { return false }
+        guard let model = after.model(migration.app, name), try connection.tableExists(model.dbTable) else { return false }
         sawCreate = true
       case .addField(let modelName, let field, _):
-        guard let model = to.models.values.first(where: { $0.name == modelName }), let column = field.column else { continue }
+        guard let model = after.model(migration.app, modelName), let column = field.column else { continue }
         guard try connection.columns(of: model.dbTable).contains(where: { $0.name == column }) else { return false }
       default:
         continue

@@ -10,21 +10,27 @@ public enum PostMigrate {
     guard try connection.tableExists("django_content_type") else { return }
     let permissions = try connection.tableExists("auth_permission")
     try connection.transaction(.immediate) {
-      let contentType = try connection.prepare("INSERT OR IGNORE INTO django_content_type (app_label, model) VALUES (?, ?)")
-      let permission = try permissions ? connection.prepare("""
-        INSERT OR IGNORE INTO auth_permission (name, content_type_id, codename)
-        SELECT ?, id, ? FROM django_content_type WHERE app_label = ? AND model = ?
-        """) : nil
-      for model in schema.models {
-        let lowered = model.name.lowercased()
-        try contentType.bind([.text(model.app), .text(lowered)])
-        try contentType.step()
-        guard let permission else { continue }
-        let verbose = model.verboseName ?? verboseName(model.name)
-        for action in ["add", "change", "delete", "view"] {
-          try permission.bind([.text("Can \(action) \(verbose)"), .text("\(action)_\(lowered)"), .text(model.app), .text(lowered)])
-          try permission.step()
+      // Many rows per statement: one statement per row costs more than the inserts do.
+      for chunk in stride(from: 0, to: schema.models.count, by: 100).map({ Array(schema.models[$0..<min($0 + 100, schema.models.count)]) }) {
+        try connection.run(
+          "INSERT OR IGNORE INTO django_content_type (app_label, model) VALUES " + Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", "),
+          chunk.flatMap { [SQLValue.text($0.app), .text($0.name.lowercased())] })
+        guard permissions else { continue }
+        var rows: [String] = []
+        var values: [SQLValue] = []
+        for model in chunk {
+          let verbose = model.verboseName ?? verboseName(model.name)
+          for action in ["add", "change", "delete", "view"] {
+            rows.append("(?, ?, ?, ?)")
+            values += [.text("Can \(action) \(verbose)"), .text("\(action)_\(model.name.lowercased())"), .text(model.app), .text(model.name.lowercased())]
+          }
         }
+        try connection.run("""
+          INSERT OR IGNORE INTO auth_permission (name, content_type_id, codename)
+          SELECT rows.column1, django_content_type.id, rows.column2
+          FROM (VALUES \(rows.joined(separator: ", "))) AS rows
+          JOIN django_content_type ON django_content_type.app_label = rows.column3 AND django_content_type.model = rows.column4
+          """, values)
       }
     }
   }
