@@ -122,6 +122,11 @@ public final class MigrationExecutor {
                            hint: "Migrate in two steps.")
     }
     try recorder.ensureTable()
+    // Foreign keys stay off for the whole run: SQLite cannot switch them inside a transaction,
+    // table remakes need them off, and switching them per migration clears SQLite's foreign
+    // key caches for every table each time. Each migration is checked before it commits.
+    try connection.execute("PRAGMA foreign_keys = OFF")
+    defer { try? connection.execute("PRAGMA foreign_keys = ON") }
     if plan[0].backwards {
       try migrateBackwards(plan, fake: fake, progress: progress)
     } else {
@@ -262,10 +267,8 @@ public final class MigrationExecutor {
       hint: "Fix or delete those rows (RunSQL in an earlier migration), then migrate again.")
   }
 
-  /// Runs `body` in a write transaction with foreign keys off, restoring them afterwards.
+  /// Runs `body` in a write transaction (foreign keys are already off, see `migrate`).
   private func inTransaction(atomic: Bool, _ body: () throws -> Void) throws {
-    try connection.execute("PRAGMA foreign_keys = OFF")
-    defer { try? connection.execute("PRAGMA foreign_keys = ON") }
     if atomic {
       try connection.transaction(.immediate, body)
     } else {
