@@ -19,7 +19,7 @@ public struct ShowMigrationsCommand: ManageCommand {
   var plan = false
 
   @Option(help: "Output format.")
-  var format: ListFormat = .text
+  var format: OutputFormat = .text
 
   @OptionGroup(title: "Global Options")
   public var global: GlobalOptions
@@ -82,9 +82,4 @@ public struct ShowMigrationsCommand: ManageCommand {
     }
     console.print(text, terminator: "")
   }
-}
-
-/// `--format` for listing commands.
-public enum ListFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
-  case text, json
 }

@@ -93,8 +93,3 @@ enum FailLevel: String, ExpressibleByArgument, CaseIterable {
     }
   }
 }
-
-/// `--format` for commands that can print JSON for scripts.
-public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
-  case text, json
-}
