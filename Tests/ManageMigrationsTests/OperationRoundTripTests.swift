@@ -118,3 +118,46 @@ struct OperationRoundTripTests {
     #expect(try harness.connection().tableExists("auth_user"), "other apps stay")
   }
 }
+
+@Suite("RunSQL and RenameIndex forwards and backwards")
+struct HandWrittenOperationTests {
+  @Test func runSQLAppliesAndUndoes() throws {
+    let harness = try Harness(apps: ["shop": "models:\n  Item:\n    fields:\n      name: text\n"], builtins: [])
+    try harness.makemigrations()
+    try harness.write("shop/migrations/0002_seed.json", """
+      {"dependencies": [["shop", "0001_initial"]], "operations": [
+        {"op": "RunSQL", "sql": "INSERT INTO shop_item (name) VALUES ('a'); INSERT INTO shop_item (name) VALUES ('b')", "reverse_sql": "DELETE FROM shop_item WHERE name IN ('a', 'b')"}
+      ]}
+      """)
+    try harness.migrate()
+    #expect(try harness.connection().scalar("SELECT count(*) FROM shop_item")?.int == 2)
+    try harness.migrate(app: "shop", to: "0001")
+    #expect(try harness.connection().scalar("SELECT count(*) FROM shop_item")?.int == 0)
+  }
+
+  @Test func irreversibleRunSQLRefusesToUndo() throws {
+    let harness = try Harness(apps: ["shop": "models:\n  Item:\n    fields:\n      name: text\n"], builtins: [])
+    try harness.makemigrations()
+    try harness.write("shop/migrations/0002_seed.json", """
+      {"dependencies": [["shop", "0001_initial"]], "operations": [{"op": "RunSQL", "sql": "SELECT 1"}]}
+      """)
+    try harness.migrate()
+    let error = #expect(throws: MigrationError.self) { try harness.migrate(app: "shop", to: "0001") }
+    #expect(error?.message.contains("not reversible") == true)
+  }
+
+  @Test func renamedIndexIsDetectedAndApplied() throws {
+    let before = "models:\n  Item:\n    fields:\n      name: {type: char, max_length: 10}\n    indexes: [{fields: [name], name: item_name_a}]\n"
+    let harness = try Harness(apps: ["shop": before], builtins: [])
+    try harness.makemigrations()
+    try harness.migrate()
+    let original = try harness.snapshot()
+    try harness.setModels("shop", before.replacingOccurrences(of: "item_name_a", with: "item_name_b"))
+    let changes = try harness.makemigrations()
+    #expect(changes["shop"]?.first?.operations == [.renameIndex(model: "Item", oldName: "item_name_a", newName: "item_name_b")])
+    try harness.migrate()
+    #expect(try harness.connection().indexes(of: "shop_item").map(\.name).contains("item_name_b"))
+    try harness.migrate(app: "shop", to: "0001")
+    #expect(try harness.snapshot() == original)
+  }
+}
