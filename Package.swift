@@ -9,11 +9,13 @@ let package = Package(
     .library(name: "ManageCore", targets: ["ManageCore"]),
     .library(name: "ManageProject", targets: ["ManageProject"]),
     .library(name: "ManageMigrations", targets: ["ManageMigrations"]),
+    .library(name: "ManageAuth", targets: ["ManageAuth"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // The system SQLite and readline, linked rather than vendored (libsqlite3-dev, libreadline-dev).
@@ -41,12 +43,23 @@ let package = Package(
     // optimizer, the SQLite schema editor, and makemigrations/migrate/showmigrations/….
     .target(name: "ManageMigrations", dependencies: ["ManageCore"]),
 
+    // Auth: Django-compatible password hashing (PBKDF2 from swift-crypto's BoringSSL) and
+    // validators, the user store, createsuperuser and changepassword.
+    .target(
+      name: "ManageAuth",
+      dependencies: [
+        "ManageCore", "ManageMigrations",
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+
     // The executable: wires every module's command list into the dispatcher.
-    .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations"]),
+    .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations", "ManageAuth"]),
 
     .testTarget(name: "ManageCoreTests", dependencies: ["ManageCore"]),
     .testTarget(name: "ManageProjectTests", dependencies: ["ManageProject", "ManageCore"]),
     .testTarget(name: "ManageMigrationsTests", dependencies: ["ManageMigrations", "ManageCore"]),
+    .testTarget(name: "ManageAuthTests", dependencies: ["ManageAuth", "ManageCore"]),
     // Runs the built binary as a subprocess against temporary copies of Fixtures/.
     .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore"]),
   ],

@@ -45,8 +45,10 @@ _manage() {
     fi
     case "$command" in
         help) _manage_reply "$(_manage_values commands)" ;;
+        changepassword) _manage_changepassword ;;
         check) _manage_check ;;
         completion) _manage_completion ;;
+        createsuperuser) _manage_createsuperuser ;;
         makemigrations) _manage_makemigrations ;;
         manpages) _manage_manpages ;;
         migrate) _manage_migrate ;;
@@ -57,6 +59,33 @@ _manage() {
         startapp) _manage_startapp ;;
         startproject) _manage_startproject ;;
         *) _manage_files ;;
+    esac
+}
+
+_manage_changepassword() {
+    case "$prev" in
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    local position=0 j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == changepassword ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            --settings|-v|--verbosity) ((j++)) ;;
+            -*) ;;
+            *) ((position++)) ;;
+        esac
+    done
+    case "$position" in
+        0) _manage_files ;;
+        *) COMPREPLY=() ;;
     esac
 }
 
@@ -115,6 +144,20 @@ _manage_completion() {
         0) _manage_reply "bash zsh fish" ;;
         *) COMPREPLY=() ;;
     esac
+}
+
+_manage_createsuperuser() {
+    case "$prev" in
+        --username) _manage_files; return ;;
+        --email) _manage_files; return ;;
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --username --email --noinput --no-input --password-stdin --skip-validation --if-not-exists --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    COMPREPLY=()
 }
 
 _manage_makemigrations() {

@@ -47,6 +47,14 @@ complete -c manage -n __manage_needs_command -l no-color -d 'Don\'t colorize the
 complete -c manage -n __manage_needs_command -l force-color -d 'Force colorization of the command output.'
 complete -c manage -n __manage_needs_command -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
+# changepassword
+complete -c manage -n '__manage_using_command changepassword' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command changepassword' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command changepassword' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command changepassword' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command changepassword' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command changepassword' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
 # check
 complete -c manage -n '__manage_using_command check' -a '(__manage_values apps)'
 complete -c manage -n '__manage_using_command check' -s t -l tag -x -a 'commands database models security settings' -d 'Run only checks labeled with given tag.'
@@ -68,6 +76,19 @@ complete -c manage -n '__manage_using_command completion' -s v -l verbosity -x -
 complete -c manage -n '__manage_using_command completion' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
 complete -c manage -n '__manage_using_command completion' -l force-color -d 'Force colorization of the command output.'
 complete -c manage -n '__manage_using_command completion' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
+# createsuperuser
+complete -c manage -n '__manage_using_command createsuperuser' -l username -x -a '(__fish_complete_path (commandline -ct))' -d 'Specifies the login for the superuser.'
+complete -c manage -n '__manage_using_command createsuperuser' -l email -x -a '(__fish_complete_path (commandline -ct))' -d 'Specifies the email for the superuser.'
+complete -c manage -n '__manage_using_command createsuperuser' -l noinput -l no-input -d 'Tells manage to NOT prompt the user for input of any kind.'
+complete -c manage -n '__manage_using_command createsuperuser' -l password-stdin -d 'Read the password from standard input (with --noinput).'
+complete -c manage -n '__manage_using_command createsuperuser' -l skip-validation -d 'Create the user even if the password fails the validators.'
+complete -c manage -n '__manage_using_command createsuperuser' -l if-not-exists -d 'Do nothing, successfully, when the user already exists.'
+complete -c manage -n '__manage_using_command createsuperuser' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command createsuperuser' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command createsuperuser' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command createsuperuser' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command createsuperuser' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # makemigrations
 complete -c manage -n '__manage_using_command makemigrations' -a '(__manage_values apps)'

@@ -1,6 +1,8 @@
+import ManageAuth
 import ManageCore
 import ManageMigrations
 import ManageProject
 
 // Every module's commands, handed to the dispatcher; nothing else belongs here.
-await Dispatcher.main(commands: ProjectCommands.all + MigrationCommands.all, checks: CoreChecks.all)
+await Dispatcher.main(
+  commands: ProjectCommands.all + MigrationCommands.all + AuthCommands.all, checks: CoreChecks.all)

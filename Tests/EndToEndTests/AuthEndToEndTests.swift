@@ -1,0 +1,143 @@
+import Foundation
+import ManageCore
+import Testing
+
+@Suite("createsuperuser and changepassword", .serialized)
+struct AuthEndToEndTests {
+  /// A migrated demo project with cheap hashing so tests stay fast.
+  func project() throws -> TemporaryDirectory {
+    let project = try TemporaryDirectory.copyOfFixture("demo")
+    try project.write("manage.yaml", try project.read("manage.yaml") + "password_iterations: 1000\n")
+    _ = try Manage.run(["migrate", "-v", "0"], in: project.path)
+    return project
+  }
+
+  struct Session: Decodable { var output: String; var status: Int32; var steps_ok: Bool; var echo_on: Bool? }
+
+  func interactive(_ arguments: [String], in directory: String, steps: [[String]]) throws -> Session {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/pty_session.py").path
+    let json = String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self)
+    let result = try Manage.spawn(["python3", script, directory, json, Manage.binary] + arguments, in: directory,
+                                  environment: Manage.baseEnvironment().merging(["USER": "root"]) { $1 })
+    return try JSONDecoder().decode(Session.self, from: Data(result.stdout.utf8))
+  }
+
+  func user(_ name: String, in project: TemporaryDirectory) throws -> (password: String, superuser: Bool, email: String)? {
+    let connection = try Connection(path: project.path + "/db.sqlite3")
+    return try connection.query("SELECT password, is_superuser, email FROM auth_user WHERE username = ?", [.text(name)]).first.map {
+      ($0[0].string ?? "", $0[1].int == 1, $0[2].string ?? "")
+    }
+  }
+
+  @Test func interactiveFlowWithMismatchValidationAndBypass() throws {
+    let project = try project()
+    let session = try interactive(["createsuperuser"], in: project.path, steps: [
+      ["Username (leave blank to use 'root'): ", "\n"],
+      ["Email address: ", "not-an-email\n"],
+      ["Error: Enter a valid email address.", ""],
+      ["Email address: ", "root@example.com\n"],
+      ["Password: ", "first-secret-1\n"],
+      ["Password (again): ", "other-secret-2\n"],
+      ["Error: Your passwords didn't match.", ""],
+      ["Password: ", "1234\n"],
+      ["Password (again): ", "1234\n"],
+      ["Bypass password validation and create user anyway? [y/N]: ", "n\n"],
+      ["Password: ", "1234\n"],
+      ["Password (again): ", "1234\n"],
+      ["Bypass password validation and create user anyway? [y/N]: ", "y\n"],
+    ])
+    #expect(session.steps_ok, "\(session.output)")
+    #expect(session.status == 0, "\(session.output)")
+    #expect(session.output.contains("This password is too short. It must contain at least 8 characters."))
+    #expect(session.output.contains("This password is entirely numeric."))
+    #expect(session.output.contains("Superuser created successfully."))
+    #expect(!session.output.contains("first-secret-1"), "passwords are not echoed")
+    let stored = try #require(try user("root", in: project))
+    #expect(stored.superuser && stored.email == "root@example.com")
+    #expect(stored.password.hasPrefix("pbkdf2_sha256$1000$"))
+  }
+
+  @Test func controlCAtThePasswordPromptCancelsAndRestoresTheTerminal() throws {
+    let project = try project()
+    let session = try interactive(["createsuperuser", "--username", "ann", "--email", ""], in: project.path, steps: [
+      ["Password: ", "^C"],
+    ])
+    #expect(session.status == 1)
+    #expect(session.output.contains("Operation cancelled."))
+    #expect(session.echo_on == true, "echo is back on")
+    #expect(try user("ann", in: project) == nil)
+  }
+
+  @Test func changePasswordGivesThreeAttempts() throws {
+    let project = try project()
+    _ = try Manage.run(["createsuperuser", "--noinput", "--username", "bob"], in: project.path,
+                       environment: ["MANAGE_SUPERUSER_PASSWORD": "a-good-long-passphrase"])
+    let failed = try interactive(["changepassword", "bob"], in: project.path, steps: [
+      ["Password: ", "one-long-secret\n"], ["Password (again): ", "two-long-secret\n"],
+      ["Passwords do not match. Please try again.", ""],
+      ["Password: ", "short\n"], ["Password (again): ", "short\n"],
+      ["This password is too short.", ""],
+      ["Password: ", "x\n"], ["Password (again): ", "y\n"],
+    ])
+    #expect(failed.status == 1)
+    #expect(failed.output.contains("Changing password for user 'bob'"))
+    #expect(failed.output.contains("Aborting password change for user 'bob' after 3 attempts"))
+    let before = try #require(try user("bob", in: project)).password
+    let changed = try interactive(["changepassword", "bob"], in: project.path, steps: [
+      ["Password: ", "new-long-passphrase-7\n"], ["Password (again): ", "new-long-passphrase-7\n"],
+    ])
+    #expect(changed.output.contains("Password changed successfully for user 'bob'"))
+    #expect(try #require(try user("bob", in: project)).password != before)
+  }
+
+  @Test func nonInteractivePathsAndGuardRails() throws {
+    let project = try project()
+    let missing = try Manage.run(["createsuperuser", "--noinput"], in: project.path)
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("You must use --username with --noinput."))
+
+    let weak = try Manage.run(["createsuperuser", "--noinput", "--username", "carol"], in: project.path,
+                              environment: ["MANAGE_SUPERUSER_PASSWORD": "carol123"])
+    #expect(weak.status == 1)
+    #expect(weak.stderr.contains("The password is too similar to the username."))
+    #expect(!weak.stderr.contains("carol123") && !weak.stdout.contains("carol123"), "the password never appears")
+
+    let viaDjangoNames = try Manage.run(["createsuperuser", "--noinput"], in: project.path, environment: [
+      "DJANGO_SUPERUSER_USERNAME": "dave", "DJANGO_SUPERUSER_EMAIL": "dave@example.com", "DJANGO_SUPERUSER_PASSWORD": "quiet-violet-harbor-41",
+    ] as [String: String], stdin: nil)
+    #expect(viaDjangoNames.status == 0, "\(viaDjangoNames.stderr)")
+    #expect(try user("dave", in: project)?.email == "dave@example.com")
+
+    let stdinPassword = try Manage.run(["createsuperuser", "--noinput", "--password-stdin", "--username", "erin"], in: project.path,
+                                       stdin: "a-long-stdin-passphrase\n")
+    #expect(stdinPassword.status == 0, "\(stdinPassword.stderr)")
+    let stored = try #require(try user("erin", in: project))
+    #expect(stored.password.hasPrefix("pbkdf2_sha256$1000$"))
+
+    let again = try Manage.run(["createsuperuser", "--noinput", "--username", "erin"], in: project.path)
+    #expect(again.status == 1)
+    #expect(again.stderr.contains("Error: That username is already taken."))
+    let idempotent = try Manage.run(["createsuperuser", "--noinput", "--username", "erin", "--if-not-exists"], in: project.path)
+    #expect(idempotent.status == 0)
+    #expect(try user("erin", in: project)?.password == stored.password, "nothing changed")
+
+    let noPassword = try Manage.run(["createsuperuser", "--noinput", "--username", "fay"], in: project.path)
+    #expect(noPassword.status == 0)
+    #expect(try user("fay", in: project)?.password.hasPrefix("!") == true, "an unusable password")
+
+    let badEmail = try Manage.run(["createsuperuser", "--noinput", "--username", "gus", "--email", "nope"], in: project.path)
+    #expect(badEmail.stderr.contains("Error: Enter a valid email address."))
+
+    let noTerminal = try Manage.run(["createsuperuser"], in: project.path)
+    #expect(noTerminal.status == 1)
+    #expect(noTerminal.stderr.contains("needs a terminal"))
+  }
+
+  @Test func unappliedMigrationsAreAClearError() throws {
+    let project = try TemporaryDirectory.copyOfFixture("demo")
+    let result = try Manage.run(["createsuperuser", "--noinput", "--username", "x"], in: project.path)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("unapplied migration(s). Your project may not work properly until you apply the migrations for app(s): auth"))
+    #expect(result.stderr.contains("hint: Run 'manage migrate' to apply them."))
+  }
+}
