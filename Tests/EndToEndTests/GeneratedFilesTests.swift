@@ -60,7 +60,7 @@ struct GeneratedFilesTests {
     let script = """
       source '\(Manage.repository)/completions/manage.bash'
       complete_line() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _manage; echo "${COMPREPLY[*]}"; }
-      complete_line manage ch
+      complete_line manage che
       complete_line manage st
       complete_line manage check ''
       complete_line manage check --fail-level W
