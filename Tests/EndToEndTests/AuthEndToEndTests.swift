@@ -141,3 +141,42 @@ struct AuthEndToEndTests {
     #expect(result.stderr.contains("hint: Run 'manage migrate' to apply them."))
   }
 }
+
+/// Django itself, pointed at a database manage made: it logs the superuser in, and writes a
+/// user of its own into the same tables. Runs when MANAGE_TEST_DJANGO_PYTHON names a Python with
+/// Django installed (.ci/run sets one up).
+@Suite("Django reads the same database")
+struct DjangoCompatibilityTests {
+  @Test func djangoAuthenticatesOurSuperuserAndWritesUsersWeRead() throws {
+    guard let python = ProcessInfo.processInfo.environment["MANAGE_TEST_DJANGO_PYTHON"] else {
+      print("skipped: set MANAGE_TEST_DJANGO_PYTHON to a Python with Django (.ci/run does)")
+      return
+    }
+    let project = try TemporaryDirectory.copyOfFixture("demo")
+    try project.write("manage.yaml", try project.read("manage.yaml") + "password_iterations: 1000\n")
+    _ = try Manage.run(["migrate", "-v", "0"], in: project.path)
+    let created = try Manage.run(["createsuperuser", "--noinput", "--username", "admin", "--email", "a@example.com"],
+                                 in: project.path, environment: ["MANAGE_SUPERUSER_PASSWORD": "a-long-shared-passphrase"])
+    #expect(created.status == 0, "\(created.stderr)")
+    let script = """
+      import django
+      from django.conf import settings
+      settings.configure(
+          INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes"],
+          DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}},
+          PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"], USE_TZ=True)
+      django.setup()
+      from django.contrib.auth import authenticate
+      from django.contrib.auth.models import User
+      user = authenticate(username="admin", password="a-long-shared-passphrase")
+      print("authenticated", user is not None and user.is_superuser and user.is_staff)
+      print("wrong", authenticate(username="admin", password="nope") is None)
+      User.objects.create_user("made_by_django", "d@example.com", "django-side-passphrase")
+      print("created")
+      """
+    let result = try Manage.spawn([python, "-c", script], in: project.path, environment: Manage.baseEnvironment())
+    #expect(result.stdout == "authenticated True\nwrong True\ncreated\n", "\(result.stderr)")
+    let again = try Manage.run(["createsuperuser", "--noinput", "--username", "made_by_django", "--if-not-exists"], in: project.path)
+    #expect(again.stdout.contains("already exists"), "manage sees the user Django wrote")
+  }
+}
