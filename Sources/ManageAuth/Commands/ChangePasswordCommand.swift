@@ -5,7 +5,7 @@ import ManageCore
 public struct ChangePasswordCommand: ManageCommand {
   public static let configuration = CommandConfiguration(
     commandName: "changepassword",
-    abstract: "Change a user's password for django.contrib.auth.")
+    abstract: "Change a user's password for the auth app.")
   public static let group = "auth"
 
   @Argument(help: "Username to change password for; by default, it's the current username.")
