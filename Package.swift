@@ -61,7 +61,7 @@ let package = Package(
     .testTarget(name: "ManageMigrationsTests", dependencies: ["ManageMigrations", "ManageCore"]),
     .testTarget(name: "ManageAuthTests", dependencies: ["ManageAuth", "ManageCore"]),
     // Runs the built binary as a subprocess against temporary copies of Fixtures/.
-    .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore"], exclude: ["Support"]),
   ],
   swiftLanguageModes: [.v6]
 )

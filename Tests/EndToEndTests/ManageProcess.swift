@@ -53,28 +53,8 @@ enum Manage {
 
   /// Starts `manage ARGUMENTS` in `directory` without waiting; output goes to files in it.
   static func start(_ arguments: [String], in directory: String, output: String) throws -> pid_t {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, output + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, output + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    let argv = ["/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", directory, binary] + arguments
-    let cArguments = argv.map { strdup($0) } + [nil]
-    let cEnvironment = baseEnvironment().map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-      cArguments.forEach { free($0) }
-      cEnvironment.forEach { free($0) }
-    }
-    var pid: pid_t = 0
-    let spawned = cArguments.withUnsafeBufferPointer { args in
-      cEnvironment.withUnsafeBufferPointer { env in
-        posix_spawnp(&pid, argv[0], &actions, nil, UnsafeMutablePointer(mutating: args.baseAddress!),
-                     UnsafeMutablePointer(mutating: env.baseAddress!))
-      }
-    }
-    guard spawned == 0 else { throw NSError(domain: "spawn", code: Int(spawned)) }
-    return pid
+    try launch([binary] + arguments, in: directory, environment: baseEnvironment(),
+               stdin: "/dev/null", stdout: output + ".out", stderr: output + ".err")
   }
 
   /// Waits for `pid`; its exit code, or 128 + signal.
@@ -84,22 +64,16 @@ enum Manage {
     return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
   }
 
-  /// Runs any program with arguments, in `directory`.
-  static func spawn(_ argv: [String], in directory: String, environment: [String: String], stdin: String? = nil) throws -> ProcessResult {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("manage-run-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: scratch) }
-    let outPath = scratch.appendingPathComponent("out").path
-    let errPath = scratch.appendingPathComponent("err").path
-    let inPath = scratch.appendingPathComponent("in").path
-    _ = FileManager.default.createFile(atPath: inPath, contents: Data((stdin ?? "").utf8))
-
+  /// Starts `argv` in `directory` with its standard streams on the given files.
+  private static func launch(
+    _ argv: [String], in directory: String, environment: [String: String], stdin: String, stdout: String, stderr: String
+  ) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     // posix_spawn has no portable "run in this directory", so a shell changes into it first.
     let argv = ["/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", directory] + argv
     let cArguments = argv.map { strdup($0) } + [nil]
@@ -116,11 +90,22 @@ enum Manage {
       }
     }
     guard spawned == 0 else {
-      throw NSError(domain: "spawn", code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot run \(argv[0])"])
+      throw NSError(domain: "spawn", code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot run \(argv[5])"])
     }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return pid
+  }
+
+  /// Runs any program with arguments, in `directory`.
+  static func spawn(_ argv: [String], in directory: String, environment: [String: String], stdin: String? = nil) throws -> ProcessResult {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("manage-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let outPath = scratch.appendingPathComponent("out").path
+    let errPath = scratch.appendingPathComponent("err").path
+    let inPath = scratch.appendingPathComponent("in").path
+    _ = FileManager.default.createFile(atPath: inPath, contents: Data((stdin ?? "").utf8))
+    let pid = try launch(argv, in: directory, environment: environment, stdin: inPath, stdout: outPath, stderr: errPath)
+    let exitCode = wait(pid)
     return ProcessResult(
       status: exitCode,
       stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
