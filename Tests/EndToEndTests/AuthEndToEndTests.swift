@@ -139,6 +139,7 @@ struct AuthEndToEndTests {
     #expect(result.status == 1)
     #expect(result.stderr.contains("unapplied migration(s). Your project may not work properly until you apply the migrations for app(s): auth"))
     #expect(result.stderr.contains("hint: Run 'manage migrate' to apply them."))
+    #expect(!project.exists("db.sqlite3"), "no empty database is left behind")
   }
 }
 

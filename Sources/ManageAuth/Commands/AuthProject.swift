@@ -15,9 +15,12 @@ struct AuthProject {
     guard registry.app("auth") != nil else {
       throw AuthError("The auth app is not installed.", hint: "Add auth and contenttypes to installed_apps, then run `manage migrate`.")
     }
-    let exists = settings.database.path == ":memory:" || Path.exists(settings.database.path)
+    // A missing database is reported as unapplied migrations, without creating an empty file.
+    if settings.database.path != ":memory:" && !Path.exists(settings.database.path) {
+      try UnappliedMigrations.require(registry: registry, connection: nil)
+    }
     connection = try context.openDatabase(readOnly: false)
-    try UnappliedMigrations.require(registry: registry, connection: exists ? connection : nil)
+    try UnappliedMigrations.require(registry: registry, connection: connection)
     validators = try PasswordValidators(settings: settings)
     if let node = settings["password_iterations"] {
       guard case .int(let count) = node.value, count > 0 else {
