@@ -1,0 +1,78 @@
+import Foundation
+
+/// Django's field lookups (`title__icontains`), turned into SQL with bound parameters.
+public enum Lookup: String, Sendable, CaseIterable {
+  case exact, iexact, contains, icontains, `in`, gt, gte, lt, lte, startswith, istartswith, endswith, iendswith
+  case range, isnull
+
+  /// The SQL condition for `column` and the values to bind.
+  func sql(_ column: String, _ value: SQLValueList) throws -> (String, [SQLValue]) {
+    switch self {
+    case .exact:
+      if case .one(.null) = value { return ("\(column) IS NULL", []) }
+      return ("\(column) = ?", value.values)
+    case .iexact: return ("\(column) LIKE ? ESCAPE '\\'", [.text(Self.escape(try value.text()))])
+    case .contains: return ("\(column) GLOB ?", [.text("*" + Self.globEscape(try value.text()) + "*")])
+    case .icontains: return ("\(column) LIKE ? ESCAPE '\\'", [.text("%" + Self.escape(try value.text()) + "%")])
+    case .startswith: return ("\(column) GLOB ?", [.text(Self.globEscape(try value.text()) + "*")])
+    case .istartswith: return ("\(column) LIKE ? ESCAPE '\\'", [.text(Self.escape(try value.text()) + "%")])
+    case .endswith: return ("\(column) GLOB ?", [.text("*" + Self.globEscape(try value.text()))])
+    case .iendswith: return ("\(column) LIKE ? ESCAPE '\\'", [.text("%" + Self.escape(try value.text()))])
+    case .gt: return ("\(column) > ?", value.values)
+    case .gte: return ("\(column) >= ?", value.values)
+    case .lt: return ("\(column) < ?", value.values)
+    case .lte: return ("\(column) <= ?", value.values)
+    case .in:
+      let values = value.values
+      // Django: an empty `in` matches nothing.
+      if values.isEmpty { return ("0 = 1", []) }
+      return ("\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))", values)
+    case .range:
+      let values = value.values
+      guard values.count == 2 else { throw QueryError("range takes two values, got \(values.count)") }
+      return ("\(column) BETWEEN ? AND ?", values)
+    case .isnull:
+      guard case .one(let flag) = value, let truth = flag.int else { throw QueryError("isnull takes True or False") }
+      return (truth != 0 ? "\(column) IS NULL" : "\(column) IS NOT NULL", [])
+    }
+  }
+
+  /// LIKE wildcards in a user's text are literal.
+  static func escape(_ text: String) -> String {
+    text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+  }
+
+  /// GLOB (case-sensitive, like Django's `contains` on SQLite) wildcards are literal too.
+  static func globEscape(_ text: String) -> String {
+    var result = ""
+    for character in text {
+      switch character {
+      case "*", "?", "[": result += "[\(character)]"
+      default: result.append(character)
+      }
+    }
+    return result
+  }
+}
+
+/// A lookup's right-hand side: one value or a list (`in`, `range`).
+public enum SQLValueList: Sendable {
+  case one(SQLValue)
+  case many([SQLValue])
+
+  var values: [SQLValue] {
+    switch self {
+    case .one(let value): [value]
+    case .many(let values): values
+    }
+  }
+
+  func text() throws -> String {
+    switch self {
+    case .one(.text(let text)): return text
+    case .one(.integer(let number)): return String(number)
+    case .one(.real(let number)): return String(number)
+    default: throw QueryError("this lookup takes a single text value")
+    }
+  }
+}
