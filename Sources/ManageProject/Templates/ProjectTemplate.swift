@@ -26,6 +26,7 @@ enum ProjectTemplate {
     db.sqlite3
     db.sqlite3-wal
     db.sqlite3-shm
+    db.sqlite3.migrate-lock
 
     """
 
