@@ -16,21 +16,27 @@ public final class SchemaEditor {
   }
 
   let sink: Sink
-  /// Every statement issued, with its arguments written in (what sqlmigrate prints).
+  /// In collect mode, every statement issued with its arguments written in (what sqlmigrate
+  /// prints); empty in execute mode.
   public private(set) var statements: [String] = []
 
   public init(sink: Sink) { self.sink = sink }
 
   /// Runs (or records) one statement.
   func run(_ sql: String, _ arguments: [SQLValue] = []) throws {
-    var rendered = sql
-    if !arguments.isEmpty {
-      var parts = sql.split(separator: "?", omittingEmptySubsequences: false).map(String.init)
-      rendered = parts.removeFirst()
-      for (part, value) in zip(parts, arguments) { rendered += SQLLiteral.render(value) + part }
+    switch sink {
+    case .execute(let connection):
+      try connection.run(sql, arguments)
+    case .collect:
+      // Only sqlmigrate reads the text, so only it pays for writing the arguments in.
+      var rendered = sql
+      if !arguments.isEmpty {
+        var parts = sql.split(separator: "?", omittingEmptySubsequences: false).map(String.init)
+        rendered = parts.removeFirst()
+        for (part, value) in zip(parts, arguments) { rendered += SQLLiteral.render(value) + part }
+      }
+      statements.append(rendered)
     }
-    statements.append(rendered)
-    if case .execute(let connection) = sink { try connection.run(sql, arguments) }
   }
 
   // MARK: - Models
