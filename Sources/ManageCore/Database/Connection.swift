@@ -42,6 +42,7 @@ public final class Connection {
     sqlite3_extended_result_codes(handle, 1)
     sqlite3_busy_timeout(handle, busyTimeout)
     try execute("PRAGMA foreign_keys = ON")
+    registerRegexpFunction()
     if !readOnly && path != ":memory:" {
       // WAL lets readers (the admin, the shell) run while a migration or worker writes.
       try execute("PRAGMA journal_mode = WAL")

@@ -3,7 +3,10 @@ import Foundation
 /// Django's field lookups (`title__icontains`), turned into SQL with bound parameters.
 public enum Lookup: String, Sendable, CaseIterable {
   case exact, iexact, contains, icontains, `in`, gt, gte, lt, lte, startswith, istartswith, endswith, iendswith
-  case range, isnull
+  case range, isnull, regex, iregex
+
+  /// Lookups that compare text and so take the value as text, whatever the field.
+  var isTextual: Bool { [.iexact, .contains, .icontains, .startswith, .istartswith, .endswith, .iendswith, .regex, .iregex].contains(self) }
 
   /// The SQL condition for `column` and the values to bind.
   func sql(_ column: String, _ value: SQLValueList) throws -> (String, [SQLValue]) {
@@ -31,8 +34,13 @@ public enum Lookup: String, Sendable, CaseIterable {
       let values = value.values
       guard values.count == 2 else { throw QueryError("range takes two values, got \(values.count)") }
       return ("\(column) BETWEEN ? AND ?", values)
+    case .regex: return ("\(column) REGEXP ?", [.text(try value.text())])
+    // The case-insensitive flag inside the pattern, as Django's SQLite backend does it.
+    case .iregex: return ("\(column) REGEXP ?", [.text("(?i)" + (try value.text()))])
     case .isnull:
-      guard case .one(let flag) = value, let truth = flag.int else { throw QueryError("isnull takes True or False") }
+      guard case .one(let flag) = value, let truth = flag.int else {
+        throw QueryError("The QuerySet value for an isnull lookup must be True or False.")
+      }
       return (truth != 0 ? "\(column) IS NULL" : "\(column) IS NOT NULL", [])
     }
   }

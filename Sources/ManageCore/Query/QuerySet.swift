@@ -1,158 +1,340 @@
-/// A lazy query over one model, Django's QuerySet: filters, exclusions and ordering compose
-/// into one parameterised SELECT, with joins for lookups that cross foreign keys
-/// (`author__username="bob"`). Identifiers come only from the schema.
-///
-/// This is the foundation of issue 5: forward relations, the common lookups, ordering, slicing,
-/// counting. Reverse and many-to-many relations, Q, F, aggregates and writes come next.
+/// A lazy query over one model, Django's QuerySet: filters (Q trees with lookups across
+/// forward, reverse and many-to-many relations), annotations, ordering, slicing, distinct
+/// and the shape of its rows compose into one parameterised SELECT. Every method returns a
+/// new QuerySet; nothing runs until a fetching method is given a connection.
 public struct QuerySet: Sendable {
   public let model: ModelSchema
   public let schema: ProjectSchema
-  private var conditions: [(negated: Bool, path: String, value: SQLValueList)] = []
-  private var ordering: [String]?
-  private var limit: Int?
-  private var offset = 0
+  var conditions: [Q] = []
+  var annotations: [(name: String, expression: Expression)] = []
+  var ordering: [String]?
+  var limit: Int?
+  var offset = 0
+  var isDistinct = false
+  var isEmpty = false
+  var relatedPaths: [String] = []
+  /// Set when annotate() follows values("a"): rows group by the values, not per object.
+  var groupsByValues = false
+  /// What each row is: a model instance, a dictionary (`values()`) or a tuple (`values_list()`).
+  public internal(set) var shape: Shape = .instances
+
+  public enum Shape: Sendable {
+    case instances
+    case values([String])
+    case valuesList([String], flat: Bool)
+  }
 
   public init(model: ModelSchema, schema: ProjectSchema) {
     self.model = model
     self.schema = schema
   }
 
-  /// `filter(path=value)`: rows where the lookup holds.
-  public func filter(_ path: String, _ value: SQLValueList) -> QuerySet {
+  /// Whether `[a:b]` has been applied (Django refuses to filter a sliced query).
+  public var isSliced: Bool { limit != nil || offset > 0 }
+
+  private func checkNotSliced(_ what: String) throws {
+    if isSliced { throw QueryError("Cannot \(what) a query once a slice has been taken.", kind: "TypeError") }
+  }
+
+  // MARK: - Building
+
+  /// `filter(...)`: rows where the Q holds.
+  public func filter(_ q: Q) throws -> QuerySet {
+    try checkNotSliced("filter")
     var copy = self
-    copy.conditions.append((false, path, value))
+    copy.conditions.append(q)
     return copy
   }
 
-  /// `exclude(path=value)`: rows where it does not.
-  public func exclude(_ path: String, _ value: SQLValueList) -> QuerySet {
+  /// `filter(path=value)`.
+  public func filter(_ path: String, _ value: ModelValue) throws -> QuerySet { try filter(.condition(path, .value(value))) }
+
+  /// `exclude(...)`: rows where it does not.
+  public func exclude(_ q: Q) throws -> QuerySet { try filter(.not(q)) }
+
+  /// `exclude(path=value)`.
+  public func exclude(_ path: String, _ value: ModelValue) throws -> QuerySet { try exclude(.condition(path, .value(value))) }
+
+  /// `annotate(name=expression, …)`: a computed column on every row; with an aggregate,
+  /// rows are grouped (per object, or per `values()` combination).
+  public func annotate(_ pairs: [(String, Expression)]) throws -> QuerySet {
     var copy = self
-    copy.conditions.append((true, path, value))
+    for (name, expression) in pairs {
+      if model.field(name) != nil || schema.reverseRelations(of: model).contains(where: { $0.queryName == name }) {
+        throw QueryError("The annotation '\(name)' conflicts with a field on the model.", kind: "ValueError")
+      }
+      copy.annotations.removeAll { $0.name == name }
+      copy.annotations.append((name, expression))
+      // Django: an annotation after values("a") joins the row, grouped by "a".
+      switch copy.shape {
+      case .values(let fields) where !fields.isEmpty:
+        copy.groupsByValues = true
+        if !fields.contains(name) { copy.shape = .values(fields + [name]) }
+      case .valuesList(let fields, let flat) where !fields.isEmpty:
+        copy.groupsByValues = true
+        if !fields.contains(name) { copy.shape = .valuesList(fields + [name], flat: flat) }
+      default: break
+      }
+    }
+    // Resolve now, so a mistake is reported at the call that made it.
+    var compiler = QueryCompiler(schema: schema, base: model, annotations: copy.annotations)
+    for (_, expression) in pairs { _ = try compiler.expression(expression) }
     return copy
   }
 
-  /// `order_by(...)`, `-field` descending; replaces the model's default ordering.
-  public func orderBy(_ fields: [String]) -> QuerySet {
+  /// `order_by(...)`: `-field` descending, `?` random; replaces the model's default ordering.
+  public func orderBy(_ fields: [String]) throws -> QuerySet {
     var copy = self
     copy.ordering = fields
+    var compiler = QueryCompiler(schema: schema, base: model, annotations: annotations)
+    for field in fields where field != "?" { _ = try compiler.value(field.hasPrefix("-") ? String(field.dropFirst()) : field) }
     return copy
   }
 
-  /// `[start:end]`, as LIMIT/OFFSET.
-  public func slice(_ start: Int, _ end: Int?) -> QuerySet {
+  /// `reverse()`: the current ordering turned around.
+  public func reversed() -> QuerySet {
     var copy = self
-    copy.offset += start
-    copy.limit = end.map { max($0 - start, 0) }
+    let current = effectiveOrdering.isEmpty ? [model.primaryKey?.name ?? "id"] : effectiveOrdering
+    copy.ordering = current.map { $0 == "?" ? $0 : ($0.hasPrefix("-") ? String($0.dropFirst()) : "-" + $0) }
     return copy
   }
 
-  // MARK: - Running
+  var effectiveOrdering: [String] { ordering ?? model.ordering }
 
-  public func rows(_ connection: Connection) throws -> [Row] {
-    let (sql, arguments) = try compile(select: selectList())
-    return try connection.query(sql, arguments)
+  /// `distinct()`.
+  public func distinct() -> QuerySet {
+    var copy = self
+    copy.isDistinct = true
+    return copy
   }
 
-  public func count(_ connection: Connection) throws -> Int {
-    let (sql, arguments) = try compile(select: "COUNT(*)", ordered: false)
-    return try connection.scalar(sql, arguments)?.int ?? 0
+  /// `none()`: a query that matches nothing, without touching the database.
+  public func none() -> QuerySet {
+    var copy = self
+    copy.isEmpty = true
+    return copy
   }
 
-  public func exists(_ connection: Connection) throws -> Bool {
-    try slice(0, 1).rows(connection).isEmpty == false
+  /// `values(...)`: rows as dictionaries of the named fields (every column when none).
+  public func values(_ fields: [String]) throws -> QuerySet {
+    var copy = self
+    copy.shape = .values(fields)
+    _ = try copy.compile()
+    return copy
   }
 
-  public func first(_ connection: Connection) throws -> Row? {
-    try slice(0, 1).rows(connection).first
+  /// `values_list(..., flat=True)`: rows as tuples, or single values when flat.
+  public func valuesList(_ fields: [String], flat: Bool = false) throws -> QuerySet {
+    if flat && fields.count > 1 {
+      throw QueryError("'flat' is not valid when values_list is called with more than one field.", kind: "TypeError")
+    }
+    var copy = self
+    copy.shape = .valuesList(fields, flat: flat)
+    _ = try copy.compile()
+    return copy
   }
 
-  /// The SQL and its arguments, for tests and `.query` in the shell.
-  public func sql() throws -> (String, [SQLValue]) { try compile(select: selectList()) }
+  /// `select_related("author", …)`: follow foreign keys in the same query.
+  public func selectRelated(_ paths: [String]) throws -> QuerySet {
+    var copy = self
+    for path in paths {
+      var current = model
+      for part in path.components(separatedBy: "__") {
+        guard let field = current.field(part), field.type.isConcreteRelation, let target = field.relatedModel.flatMap(schema.model) else {
+          let choices = current.fields.filter(\.type.isConcreteRelation).map(\.name)
+          throw QueryError(
+            "Invalid field name(s) given in select_related: '\(part)'. Choices are: \(choices.isEmpty ? "(none)" : choices.joined(separator: ", "))")
+        }
+        current = target
+      }
+      copy.relatedPaths.append(path)
+    }
+    return copy
+  }
+
+  /// `[start:end]`, as LIMIT/OFFSET (relative to any earlier slice, as Django's are).
+  public func slice(_ start: Int, _ end: Int?) throws -> QuerySet {
+    guard start >= 0, (end ?? 0) >= 0 else { throw QueryError("Negative indexing is not supported.", kind: "ValueError") }
+    var copy = self
+    let base = offset
+    copy.offset = base + start
+    var newLimit = end.map { max($0 - start, 0) }
+    if let old = limit {
+      newLimit = min(newLimit ?? Int.max, max(old - start, 0))
+    }
+    copy.limit = newLimit
+    return copy
+  }
 
   // MARK: - Compiling
 
-  private func selectList() -> String {
-    model.fields.compactMap(\.column).map { "\(Identifier.quoted(model.dbTable)).\(Identifier.quoted($0))" }.joined(separator: ", ")
+  /// One result column: its key in a `values()` row and how its values convert.
+  struct Output {
+    var key: String
+    var field: FieldSchema?
+    /// For select_related columns: the foreign-key path they belong to.
+    var relatedPath: String?
   }
 
-  private func compile(select: String, ordered: Bool = true) throws -> (String, [SQLValue]) {
-    var joins = JoinSet(base: model, schema: schema)
-    var clauses: [String] = []
-    var arguments: [SQLValue] = []
+  struct Compiled {
+    var sql: String
+    var arguments: [SQLValue]
+    var outputs: [Output]
+  }
+
+  var isGrouped: Bool { annotations.contains { $0.expression.containsAggregate } }
+
+  /// The SELECT for this query. `select` replaces the column list (COUNT(*), a primary key).
+  func compile(prefix: String = "t", onlyPrimaryKey: Bool = false) throws -> Compiled {
+    var compiler = QueryCompiler(schema: schema, base: model, annotations: annotations, aliasPrefix: prefix)
+    var select: [Fragment] = []
+    var outputs: [Output] = []
+    var groupBy: [String] = []
+    var groupArguments: [SQLValue] = []
+    var valuesShape = false
+    if onlyPrimaryKey {
+      select.append(Fragment(sql: compiler.basePrimaryKey))
+      outputs.append(Output(key: "pk", field: model.primaryKey))
+    } else {
+      switch shape {
+      case .instances:
+        for field in model.fields where field.isConcrete {
+          select.append(Fragment(sql: compiler.column(compiler.baseAlias, field.column!)))
+          outputs.append(Output(key: field.name, field: field))
+        }
+        for path in relatedPaths {
+          var walked: [String] = []
+          var current = model
+          for part in path.components(separatedBy: "__") {
+            walked.append(part)
+            current = schema.model(current.field(part)!.relatedModel!)!
+            let prefixPath = walked.joined(separator: "__")
+            if outputs.contains(where: { $0.relatedPath == prefixPath }) { continue }
+            for field in current.fields where field.isConcrete {
+              let resolved = try compiler.value(prefixPath + "__" + field.name)
+              select.append(Fragment(sql: resolved.sql))
+              outputs.append(Output(key: field.name, field: field, relatedPath: prefixPath))
+            }
+          }
+        }
+        for annotation in annotations {
+          select.append(try compiler.expression(annotation.expression))
+          outputs.append(Output(key: annotation.name, field: try compiler.outputField(annotation.expression)))
+        }
+        if isGrouped { groupBy = [compiler.basePrimaryKey] }
+      case .values(let fields), .valuesList(let fields, _):
+        valuesShape = true
+        var names = fields
+        if names.isEmpty {
+          names = model.fields.filter(\.isConcrete).map { $0.type.isConcreteRelation ? $0.column! : $0.name } + annotations.map(\.name)
+        }
+        for name in names {
+          if let annotation = annotations.first(where: { $0.name == name }) {
+            let fragment = try compiler.expression(annotation.expression)
+            select.append(fragment)
+            outputs.append(Output(key: name, field: try compiler.outputField(annotation.expression)))
+            if !annotation.expression.containsAggregate {
+              groupBy.append(fragment.sql)
+              groupArguments += fragment.arguments
+            }
+          } else {
+            let resolved = try compiler.value(name)
+            select.append(Fragment(sql: resolved.sql, arguments: resolved.arguments))
+            outputs.append(Output(key: name, field: resolved.field))
+            groupBy.append(resolved.sql)
+            groupArguments += resolved.arguments
+          }
+        }
+        if !isGrouped {
+          groupBy = []
+        } else if !groupsByValues {
+          // annotate() came before values(): one group per object, as Django does.
+          groupBy = [compiler.basePrimaryKey]
+          groupArguments = []
+        }
+      }
+    }
+    var whereParts: [Fragment] = []
+    var havingParts: [Fragment] = []
+    if isEmpty { whereParts.append(Fragment(sql: "0 = 1")) }
     for condition in conditions {
-      let (column, lookup) = try joins.resolve(condition.path, lookups: true)
-      let (sql, values) = try lookup.sql(column, condition.value)
-      clauses.append(condition.negated ? "NOT (\(sql))" : sql)
-      arguments += values
+      let fragment = try compiler.condition(condition)
+      if compiler.refersToAggregate(condition) { havingParts.append(fragment) } else { whereParts.append(fragment) }
     }
-    var orderTerms: [String] = []
-    if ordered {
-      for item in ordering ?? model.ordering where item != "?" {
-        let descending = item.hasPrefix("-")
-        let path = descending ? String(item.dropFirst()) : item
-        let (column, _) = try joins.resolve(path, lookups: false)
-        orderTerms.append(column + (descending ? " DESC" : " ASC"))
+    var orderParts: [Fragment] = []
+    // Django leaves the model's default ordering out of GROUP BY queries over values().
+    let order = onlyPrimaryKey && !isSliced ? [] : (ordering ?? (valuesShape && groupsByValues ? [] : model.ordering))
+    for item in order {
+      if item == "?" {
+        orderParts.append(Fragment(sql: "RANDOM()"))
+        continue
       }
+      let descending = item.hasPrefix("-")
+      let resolved = try compiler.value(descending ? String(item.dropFirst()) : item)
+      orderParts.append(Fragment(sql: resolved.sql + (descending ? " DESC" : " ASC"), arguments: resolved.arguments))
     }
-    var sql = "SELECT \(select) FROM \(Identifier.quoted(model.dbTable))"
-    for join in joins.joins { sql += " " + join }
-    if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
-    if !orderTerms.isEmpty { sql += " ORDER BY " + orderTerms.joined(separator: ", ") }
-    if ordered, let limit { sql += " LIMIT \(limit)" }
-    if ordered, offset > 0 { sql += (limit == nil ? " LIMIT -1" : "") + " OFFSET \(offset)" }
-    return (sql, arguments)
+    var sql = "SELECT " + (isDistinct ? "DISTINCT " : "") + select.map(\.sql).joined(separator: ", ")
+    var arguments = select.flatMap(\.arguments)
+    sql += " FROM " + compiler.fromClause
+    if !whereParts.isEmpty {
+      sql += " WHERE " + whereParts.map { "(\($0.sql))" }.joined(separator: " AND ")
+      arguments += whereParts.flatMap(\.arguments)
+    }
+    if !groupBy.isEmpty {
+      sql += " GROUP BY " + groupBy.joined(separator: ", ")
+      arguments += groupArguments
+    }
+    if !havingParts.isEmpty {
+      sql += " HAVING " + havingParts.map { "(\($0.sql))" }.joined(separator: " AND ")
+      arguments += havingParts.flatMap(\.arguments)
+    }
+    if !orderParts.isEmpty {
+      sql += " ORDER BY " + orderParts.map(\.sql).joined(separator: ", ")
+      arguments += orderParts.flatMap(\.arguments)
+    }
+    if let limit { sql += " LIMIT \(limit)" }
+    if offset > 0 { sql += (limit == nil ? " LIMIT -1" : "") + " OFFSET \(offset)" }
+    return Compiled(sql: sql, arguments: arguments, outputs: outputs)
   }
-}
 
-/// The LEFT JOINs a query needs, one per foreign-key path, named t1, t2, ….
-struct JoinSet {
-  let base: ModelSchema
-  let schema: ProjectSchema
-  private(set) var joins: [String] = []
-  private var aliases: [String: (alias: String, model: ModelSchema)] = [:]
-
-  init(base: ModelSchema, schema: ProjectSchema) {
-    self.base = base
-    self.schema = schema
+  /// The query as the inside of `IN (…)`: its primary keys, or its one `values_list` column.
+  func compileSubquery(prefix: String) throws -> Fragment {
+    switch shape {
+    case .valuesList(let fields, _) where fields.count == 1, .values(let fields) where fields.count == 1:
+      let compiled = try compile(prefix: prefix)
+      return Fragment(sql: compiled.sql, arguments: compiled.arguments)
+    case .instances:
+      let compiled = try compile(prefix: prefix, onlyPrimaryKey: true)
+      return Fragment(sql: compiled.sql, arguments: compiled.arguments)
+    default:
+      throw QueryError("Cannot use a multi-field QuerySet as a filter value.", kind: "TypeError")
+    }
   }
 
-  /// The column for `author__username__icontains` and its lookup (exact when none is given).
-  mutating func resolve(_ path: String, lookups: Bool) throws -> (String, Lookup) {
-    var parts = path.components(separatedBy: "__")
-    var lookup = Lookup.exact
-    if lookups, parts.count > 1, let last = Lookup(rawValue: parts.last!) {
-      lookup = last
-      parts.removeLast()
-    }
-    var model = base
-    var alias = Identifier.quoted(base.dbTable)
-    var walked: [String] = []
-    for (index, part) in parts.enumerated() {
-      let name = part == "pk" ? (model.primaryKey?.name ?? "id") : part
-      guard let field = model.field(name) ?? model.fields.first(where: { $0.column == name }) else {
-        let choices = model.fields.map(\.name).sorted().joined(separator: ", ")
-        throw QueryError("Cannot resolve keyword '\(part)' into field. Choices are: \(choices)")
-      }
-      walked.append(name)
-      let isLast = index == parts.count - 1
-      if isLast {
-        return ("\(alias).\(Identifier.quoted(field.column ?? field.name))", lookup)
-      }
-      guard field.type.isConcreteRelation, let target = field.relatedModel.flatMap(schema.model) else {
-        throw QueryError("Unsupported lookup '\(parts[index + 1])' for \(field.type.djangoName) or join on the field not permitted.")
-      }
-      let key = walked.joined(separator: "__")
-      if let existing = aliases[key] {
-        alias = existing.alias
+  /// The SQL and its arguments, for tests and the shell's `.sql`.
+  public func sql() throws -> (String, [SQLValue]) {
+    let compiled = try compile()
+    return (compiled.sql, compiled.arguments)
+  }
+
+  /// The SQL with its arguments written in, for people to read (never run).
+  public func readableSQL() throws -> String {
+    let (sql, arguments) = try self.sql()
+    return Self.inline(sql, arguments)
+  }
+
+  static func inline(_ sql: String, _ arguments: [SQLValue]) -> String {
+    var output = ""
+    var remaining = arguments[...]
+    var inString = false
+    for character in sql {
+      if character == "'" { inString.toggle() }
+      if character == "?", !inString, let value = remaining.popFirst() {
+        output += value.description
       } else {
-        let next = "t\(aliases.count + 1)"
-        let targetKey = target.primaryKey?.column ?? "id"
-        joins.append("LEFT OUTER JOIN \(Identifier.quoted(target.dbTable)) AS \(next) ON \(alias).\(Identifier.quoted(field.column ?? field.name)) = \(next).\(Identifier.quoted(targetKey))")
-        aliases[key] = (next, target)
-        alias = next
+        output.append(character)
       }
-      model = target
     }
-    throw QueryError("Empty lookup path")
+    return output
   }
 }

@@ -5,16 +5,13 @@ import ManageCore
 public enum SchemaNames {
   /// The through table of a many-to-many: `db_table`, else `<model table>_<field>`.
   public static func throughTable(_ model: ModelSchema, _ field: FieldSchema) -> String {
-    field.dbTable ?? "\(model.dbTable)_\(field.name)"
+    ThroughTable.name(model, field)
   }
 
   /// The two columns of a through table: `<model>_id` and `<target>_id`, or `from_`/`to_`
   /// prefixed when the relation points at its own model.
   public static func throughColumns(_ model: ModelSchema, target: String) -> (from: String, to: String) {
-    let source = model.name.lowercased()
-    let targetName = String(target.split(separator: ".").last ?? Substring(target)).lowercased()
-    if source == targetName { return ("from_\(source)_id", "to_\(targetName)_id") }
-    return ("\(source)_id", "\(targetName)_id")
+    ThroughTable.columns(model, target: target)
   }
 
   /// An index name from its table, columns and a suffix (`idx`, `uniq`), with a short hash so

@@ -1,0 +1,124 @@
+/// A value computed in SQL: Django's F expressions, literals, arithmetic and aggregates
+/// (`F("score") + 1`, `Count("posts")`).
+public indirect enum Expression: Sendable {
+  /// A field path, Django's `F("author__username")`.
+  case field(String)
+  case value(ModelValue)
+  case binary(ArithmeticOperator, Expression, Expression)
+  case negated(Expression)
+  case aggregate(Aggregate)
+
+  /// Whether an aggregate occurs anywhere inside (annotations with one need GROUP BY).
+  public var containsAggregate: Bool {
+    switch self {
+    case .aggregate: true
+    case .binary(_, let left, let right): left.containsAggregate || right.containsAggregate
+    case .negated(let inner): inner.containsAggregate
+    case .field, .value: false
+    }
+  }
+
+  /// How Python writes it, for reprs and messages.
+  public var repr: String {
+    switch self {
+    case .field(let path): "F(\(ModelValue.pythonString(path)))"
+    case .value(let value): "Value(\(value.repr))"
+    case .binary(let op, let left, let right): "\(left.repr) \(op.rawValue) \(right.repr)"
+    case .negated(let inner): "-\(inner.repr)"
+    case .aggregate(let aggregate): aggregate.repr
+    }
+  }
+}
+
+/// `+ - * / %` between expressions.
+public enum ArithmeticOperator: String, Sendable, Hashable {
+  case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
+}
+
+/// Count, Sum, Avg, Min and Max over a field path or expression.
+public struct Aggregate: Sendable {
+  public enum Function: String, Sendable, Hashable, CaseIterable {
+    case count = "Count", sum = "Sum", avg = "Avg", min = "Min", max = "Max"
+  }
+
+  public var function: Function
+  /// The argument; `.field("*")` counts rows.
+  public var argument: Expression
+  public var distinct: Bool
+  /// Django's `filter=Q(...)`: only rows where it holds are aggregated.
+  public var filter: Q?
+
+  public init(_ function: Function, _ argument: Expression, distinct: Bool = false, filter: Q? = nil) {
+    self.function = function
+    self.argument = argument
+    self.distinct = distinct
+    self.filter = filter
+  }
+
+  /// Django's default alias: `posts__count`, `score__sum`.
+  public var defaultAlias: String? {
+    guard case .field(let path) = argument, path != "*" else { return nil }
+    return "\(path)__\(function.rawValue.lowercased())"
+  }
+
+  public var repr: String {
+    let argumentText: String
+    if case .field(let path) = argument { argumentText = ModelValue.pythonString(path) } else { argumentText = argument.repr }
+    return "\(function.rawValue)(\(argumentText)\(distinct ? ", distinct=True" : ""))"
+  }
+}
+
+/// A filter's right-hand side: a value, a list of values, an expression (`F`) or a subquery.
+public indirect enum Operand: Sendable {
+  case value(ModelValue)
+  case expression(Expression)
+  case subquery(QuerySet)
+}
+
+/// Django's Q objects: conditions combined with `&`, `|` and `~`.
+public indirect enum Q: Sendable {
+  /// `path=value`, the path ending in an optional lookup (`title__icontains`).
+  case condition(String, Operand)
+  case and([Q])
+  case or([Q])
+  case not(Q)
+
+  public static func & (lhs: Q, rhs: Q) -> Q {
+    if case .and(let items) = lhs { return .and(items + [rhs]) }
+    return .and([lhs, rhs])
+  }
+
+  public static func | (lhs: Q, rhs: Q) -> Q {
+    if case .or(let items) = lhs { return .or(items + [rhs]) }
+    return .or([lhs, rhs])
+  }
+
+  public static prefix func ~ (operand: Q) -> Q {
+    if case .not(let inner) = operand { return inner }
+    return .not(operand)
+  }
+
+  /// The keyword arguments of one `filter(a=1, b=2)` call, ANDed.
+  public static func all(_ pairs: [(String, Operand)]) -> Q {
+    pairs.count == 1 ? .condition(pairs[0].0, pairs[0].1) : .and(pairs.map { .condition($0.0, $0.1) })
+  }
+
+  /// How Django prints it: `<Q: (AND: ('status', 'draft'))>`.
+  public var repr: String { "<Q: \(inner)>" }
+
+  private var inner: String {
+    switch self {
+    case .condition(let path, let operand):
+      let value: String
+      switch operand {
+      case .value(let item): value = item.repr
+      case .expression(let expression): value = expression.repr
+      case .subquery(let query): value = "<QuerySet \(query.model.name)>"
+      }
+      return "(AND: (\(ModelValue.pythonString(path)), \(value)))"
+    case .and(let items): return "(AND: " + items.map(\.inner).joined(separator: ", ") + ")"
+    case .or(let items): return "(OR: " + items.map(\.inner).joined(separator: ", ") + ")"
+    case .not(let item): return "(NOT (AND: \(item.inner)))"
+    }
+  }
+}

@@ -1,0 +1,299 @@
+import Foundation
+
+/// A field's value as the ORM hands it out and takes it in: typed by the field (dates, UTC
+/// datetimes, decimals, JSON, booleans, UUIDs), converted to and from SQLite's storage classes
+/// the way Django's SQLite backend stores them.
+public indirect enum ModelValue: Sendable, Hashable {
+  case null
+  case bool(Bool)
+  case int(Int64)
+  case double(Double)
+  /// A decimal in canonical text (`12.50`), never a binary float.
+  case decimal(String)
+  case text(String)
+  case date(CivilDate)
+  case datetime(CivilDateTime)
+  case time(CivilTime)
+  /// A duration in microseconds (Django's DurationField on SQLite).
+  case duration(Int64)
+  case uuid(UUID)
+  case bytes([UInt8])
+  case list([ModelValue])
+  case tuple([ModelValue])
+  /// A dictionary with string keys in insertion order (JSON objects, `values()` rows).
+  case dict(OrderedDictionary)
+
+  public var isNull: Bool { self == .null }
+
+  /// The integer, for ids and counts.
+  public var integer: Int64? {
+    switch self {
+    case .int(let number): number
+    case .bool(let flag): flag ? 1 : 0
+    default: nil
+    }
+  }
+
+  /// Python's truth value.
+  public var isTruthy: Bool {
+    switch self {
+    case .null: false
+    case .bool(let flag): flag
+    case .int(let number): number != 0
+    case .double(let number): number != 0
+    case .decimal(let text): Double(text) != 0
+    case .text(let text): !text.isEmpty
+    case .bytes(let bytes): !bytes.isEmpty
+    case .list(let items), .tuple(let items): !items.isEmpty
+    case .dict(let entries): !entries.isEmpty
+    case .duration(let micro): micro != 0
+    case .date, .datetime, .time, .uuid: true
+    }
+  }
+
+  // MARK: - To SQLite
+
+  /// The value as stored in `field`'s column; throws Django's ValidationError wording when the
+  /// value cannot be a value of that field.
+  public func sqlValue(for field: FieldSchema) throws -> SQLValue {
+    if case .null = self { return .null }
+    switch field.type {
+    case .boolean:
+      switch self {
+      case .bool(let flag): return .integer(flag ? 1 : 0)
+      case .int(let number) where number == 0 || number == 1: return .integer(number)
+      case .text(let text) where ["true", "false", "1", "0", "t", "f"].contains(text.lowercased()):
+        return .integer(["true", "1", "t"].contains(text.lowercased()) ? 1 : 0)
+      default: throw invalid(field, "“\(plain)” value must be either True or False.")
+      }
+    case .date:
+      switch self {
+      case .date(let date): return .text(date.iso)
+      case .datetime(let moment): return .text(moment.date.iso)
+      case .text(let text):
+        if let date = CivilDate(iso: Substring(text)) { return .text(date.iso) }
+        if let moment = CivilDateTime(iso: Substring(text)) { return .text(moment.date.iso) }
+        throw invalid(field, "“\(text)” value has an invalid date format. It must be in YYYY-MM-DD format.")
+      default: throw invalid(field, "“\(plain)” value has an invalid date format. It must be in YYYY-MM-DD format.")
+      }
+    case .datetime:
+      switch self {
+      case .datetime(let moment): return .text(moment.iso)
+      case .date(let date): return .text(CivilDateTime(date: date, time: try CivilTime(hour: 0)).iso)
+      case .text(let text):
+        if let moment = CivilDateTime(iso: Substring(text)) { return .text(moment.iso) }
+        throw invalid(field, "“\(text)” value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.")
+      default: throw invalid(field, "“\(plain)” value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.")
+      }
+    case .time:
+      switch self {
+      case .time(let time): return .text(time.iso)
+      case .text(let text):
+        if let time = CivilTime(iso: Substring(text)) { return .text(time.iso) }
+        throw invalid(field, "“\(text)” value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format.")
+      default: throw invalid(field, "“\(plain)” value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format.")
+      }
+    case .duration:
+      switch self {
+      case .duration(let micro): return .integer(micro)
+      case .int(let seconds): return .integer(seconds * 1_000_000)
+      default: throw invalid(field, "“\(plain)” value has an invalid format. It must be a timedelta.")
+      }
+    case .uuid:
+      switch self {
+      case .uuid(let uuid): return .text(Self.hex(uuid))
+      case .text(let text):
+        if let uuid = Self.parseUUID(text) { return .text(Self.hex(uuid)) }
+        throw invalid(field, "“\(text)” is not a valid UUID.")
+      default: throw invalid(field, "“\(plain)” is not a valid UUID.")
+      }
+    case .decimal:
+      switch self {
+      case .decimal(let text): return .text(Self.quantize(text, places: field.decimalPlaces))
+      case .int(let number): return .text(Self.quantize(String(number), places: field.decimalPlaces))
+      case .double(let number): return .text(Self.quantize(String(number), places: field.decimalPlaces))
+      case .text(let text) where Double(text) != nil: return .text(Self.quantize(text, places: field.decimalPlaces))
+      default: throw invalid(field, "“\(plain)” value must be a decimal number.")
+      }
+    case .json:
+      return .text(jsonText)
+    case .binary:
+      switch self {
+      case .bytes(let bytes): return .blob(bytes)
+      case .text(let text): return .blob(Array(text.utf8))
+      default: throw invalid(field, "“\(plain)” value must be bytes.")
+      }
+    case .float:
+      switch self {
+      case .double(let number): return .real(number)
+      case .int(let number): return .real(Double(number))
+      case .decimal(let text): return .real(Double(text) ?? 0)
+      case .text(let text) where Double(text) != nil: return .real(Double(text)!)
+      default: throw invalid(field, "“\(plain)” value must be a float.")
+      }
+    case .auto, .bigAuto, .integer, .bigInteger, .smallInteger, .positiveInteger, .foreignKey, .oneToOne, .manyToMany:
+      switch self {
+      case .int(let number): return .integer(number)
+      case .bool(let flag): return .integer(flag ? 1 : 0)
+      case .double(let number) where number.rounded() == number: return .integer(Int64(number))
+      case .text(let text) where Int64(text) != nil: return .integer(Int64(text)!)
+      default:
+        if field.type.isRelation, case .text = self { return try plainSQL() }
+        throw invalid(field, "Field '\(field.name)' expected a number but got \(repr).")
+      }
+    case .char, .text, .slug, .email, .url:
+      switch self {
+      case .text(let text): return .text(text)
+      case .list, .tuple, .dict: throw invalid(field, "“\(repr)” is not a valid value for '\(field.name)'.")
+      default: return .text(plain)
+      }
+    }
+  }
+
+  /// The value bound without a field to guide it (an annotation, a text lookup).
+  public func plainSQL() throws -> SQLValue {
+    switch self {
+    case .null: return .null
+    case .bool(let flag): return .integer(flag ? 1 : 0)
+    case .int(let number): return .integer(number)
+    case .double(let number): return .real(number)
+    case .decimal(let text), .text(let text): return .text(text)
+    case .date(let date): return .text(date.iso)
+    case .datetime(let moment): return .text(moment.iso)
+    case .time(let time): return .text(time.iso)
+    case .duration(let micro): return .integer(micro)
+    case .uuid(let uuid): return .text(Self.hex(uuid))
+    case .bytes(let bytes): return .blob(bytes)
+    case .list, .tuple, .dict: throw QueryError("a \(typeName) cannot be used as a single SQL value")
+    }
+  }
+
+  private func invalid(_ field: FieldSchema, _ message: String) -> QueryError {
+    QueryError("['\(message)']", hint: "the value was given for '\(field.name)' (\(field.type.djangoName))", kind: "ValidationError")
+  }
+
+  // MARK: - From SQLite
+
+  /// The value read from `field`'s column.
+  public init(_ value: SQLValue, field: FieldSchema) {
+    if case .null = value {
+      self = .null
+      return
+    }
+    switch (field.type, value) {
+    case (.boolean, .integer(let number)): self = .bool(number != 0)
+    case (.date, .text(let text)): self = CivilDate(iso: Substring(text)).map(ModelValue.date) ?? .text(text)
+    case (.datetime, .text(let text)): self = CivilDateTime(iso: Substring(text)).map(ModelValue.datetime) ?? .text(text)
+    case (.time, .text(let text)): self = CivilTime(iso: Substring(text)).map(ModelValue.time) ?? .text(text)
+    case (.duration, .integer(let micro)): self = .duration(micro)
+    case (.uuid, .text(let text)): self = Self.parseUUID(text).map(ModelValue.uuid) ?? .text(text)
+    case (.decimal, .integer(let number)): self = .decimal(Self.quantize(String(number), places: field.decimalPlaces))
+    case (.decimal, .real(let number)): self = .decimal(Self.quantize(String(number), places: field.decimalPlaces))
+    case (.decimal, .text(let text)): self = .decimal(Self.quantize(text, places: field.decimalPlaces))
+    case (.json, .text(let text)): self = (try? ModelValue(json: text)) ?? .text(text)
+    case (.float, .integer(let number)): self = .double(Double(number))
+    default: self = ModelValue(value)
+    }
+  }
+
+  /// A value read with no field to type it (counts, sums, raw columns).
+  public init(_ value: SQLValue) {
+    switch value {
+    case .null: self = .null
+    case .integer(let number): self = .int(number)
+    case .real(let number): self = .double(number)
+    case .text(let text): self = .text(text)
+    case .blob(let bytes): self = .bytes(bytes)
+    }
+  }
+
+  // MARK: - Helpers
+
+  /// The 32 lowercase hex digits Django's UUIDField stores on SQLite.
+  static func hex(_ uuid: UUID) -> String { uuid.uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
+
+  /// A UUID written with or without dashes.
+  public static func parseUUID(_ text: String) -> UUID? {
+    let digits = text.replacingOccurrences(of: "-", with: "")
+    guard digits.count == 32, digits.allSatisfy(\.isHexDigit) else { return nil }
+    var dashed = digits.uppercased()
+    for offset in [8, 13, 18, 23] { dashed.insert("-", at: dashed.index(dashed.startIndex, offsetBy: offset)) }
+    return UUID(uuidString: dashed)
+  }
+
+  /// A decimal's text with exactly `places` digits after the point (Django's quantize).
+  static func quantize(_ text: String, places: Int?) -> String {
+    guard let places, let value = Decimal(string: text) else { return text }
+    var input = value
+    var rounded = Decimal()
+    NSDecimalRound(&rounded, &input, places, .bankers)
+    let formatter = NumberFormatter()
+    formatter.minimumFractionDigits = places
+    formatter.maximumFractionDigits = places
+    formatter.minimumIntegerDigits = 1
+    formatter.usesGroupingSeparator = false
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    return formatter.string(from: rounded as NSDecimalNumber) ?? text
+  }
+
+  /// The value as plain text, for messages and text lookups.
+  public var plain: String {
+    switch self {
+    case .text(let text): text
+    case .decimal(let text): text
+    case .date(let date): date.iso
+    case .datetime(let moment): moment.iso
+    case .time(let time): time.iso
+    case .uuid(let uuid): uuid.uuidString.lowercased()
+    default: repr
+    }
+  }
+
+  /// The Python type name, for TypeError messages.
+  public var typeName: String {
+    switch self {
+    case .null: "NoneType"
+    case .bool: "bool"
+    case .int: "int"
+    case .double: "float"
+    case .decimal: "Decimal"
+    case .text: "str"
+    case .date: "datetime.date"
+    case .datetime: "datetime.datetime"
+    case .time: "datetime.time"
+    case .duration: "datetime.timedelta"
+    case .uuid: "UUID"
+    case .bytes: "bytes"
+    case .list: "list"
+    case .tuple: "tuple"
+    case .dict: "dict"
+    }
+  }
+}
+
+/// String-keyed entries in insertion order.
+public struct OrderedDictionary: Sendable, Hashable {
+  public private(set) var keys: [String] = []
+  private var storage: [String: ModelValue] = [:]
+
+  public init() {}
+
+  public init(_ pairs: [(String, ModelValue)]) {
+    for (key, value) in pairs { self[key] = value }
+  }
+
+  public subscript(key: String) -> ModelValue? {
+    get { storage[key] }
+    set {
+      if let newValue {
+        if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+      } else if storage.removeValue(forKey: key) != nil {
+        keys.removeAll { $0 == key }
+      }
+    }
+  }
+
+  public var isEmpty: Bool { keys.isEmpty }
+  public var count: Int { keys.count }
+  public var pairs: [(String, ModelValue)] { keys.map { ($0, storage[$0]!) } }
+}

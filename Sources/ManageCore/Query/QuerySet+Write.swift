@@ -1,0 +1,205 @@
+import Foundation
+
+extension QuerySet {
+  /// `create(**values)`: a new row with defaults applied, saved, returned.
+  public func create(_ pairs: [(String, ModelValue)], _ connection: Connection) throws -> ModelInstance {
+    let object = try ModelInstance(model: model, assigning: pairs)
+    try object.save(connection, schema: schema, forceInsert: true)
+    return object
+  }
+
+  /// `bulk_create([...])`: inserts every unsaved instance in one transaction through one
+  /// prepared statement, setting their primary keys.
+  @discardableResult
+  public func bulkCreate(_ objects: [ModelInstance], _ connection: Connection) throws -> [ModelInstance] {
+    for object in objects where object.model.labelLower != model.labelLower {
+      throw QueryError("bulk_create() takes \(model.name) objects, got a \(object.model.name).", kind: "TypeError")
+    }
+    try connection.savepoint("manage_bulk_create") {
+      let now = CivilDateTime.now()
+      var statements: [String: Statement] = [:]
+      for object in objects {
+        let (sql, arguments) = try object.insertStatement(now: now)
+        let statement = try statements[sql] ?? connection.prepare(sql)
+        statements[sql] = statement
+        try statement.bind(arguments)
+        try statement.step()
+        object.adoptInsertedKey(connection)
+      }
+    }
+    return objects
+  }
+
+  /// `update(**values)`: one UPDATE over the matching rows (auto_now fields untouched, as in
+  /// Django); values may be F expressions. Returns the number of rows.
+  @discardableResult
+  public func update(_ pairs: [(String, Operand)], _ connection: Connection) throws -> Int {
+    guard !pairs.isEmpty else { return 0 }
+    var compiler = QueryCompiler(schema: schema, base: model, annotations: [])
+    var assignments: [String] = []
+    var arguments: [SQLValue] = []
+    for (name, operand) in pairs {
+      let probe = ModelInstance(model: model, values: [:], isStored: false)
+      guard let (field, _) = probe.field(named: name) else {
+        if model.field(name)?.type == .manyToMany {
+          throw QueryError("Cannot update model field \(model.name).\(name) (only non-relations and foreign keys permitted).")
+        }
+        throw QueryError(
+          "\(model.name) has no field named '\(name)'",
+          hint: Suggestion.closest(to: name, in: model.fields.map(\.name)).map { "did you mean '\($0)'?" }, kind: "FieldDoesNotExist")
+      }
+      switch operand {
+      case .value(let value):
+        assignments.append("\(Identifier.quoted(field.column!)) = ?")
+        arguments.append(try value.sqlValue(for: field.type.isRelation ? relatedKeyField(field) : field))
+      case .expression(let expression):
+        let fragment = try compiler.expression(expression)
+        assignments.append("\(Identifier.quoted(field.column!)) = \(fragment.sql)")
+        arguments += fragment.arguments
+      case .subquery:
+        throw QueryError("update() does not take a QuerySet as a value.", kind: "TypeError")
+      }
+    }
+    if !compiler.joins.isEmpty {
+      throw QueryError("Joined field references are not permitted in this query")
+    }
+    let selection = try compileSubquery(prefix: "u")
+    let sql = "UPDATE \(Identifier.quoted(model.dbTable)) SET \(assignments.joined(separator: ", ")) WHERE \(Identifier.quoted(model.primaryKey?.column ?? "id")) IN (\(selection.sql))"
+    return try connection.transaction(connection.isInTransaction ? .deferred : .immediate) {
+      try connection.run(sql, arguments + selection.arguments)
+      return connection.changes
+    }
+  }
+
+  func relatedKeyField(_ field: FieldSchema) -> FieldSchema {
+    var key = field.relatedModel.flatMap(schema.model)?.primaryKey ?? FieldSchema(name: "id", type: .integer)
+    if key.type.isAutoIncrement { key.type = .integer }
+    return key
+  }
+
+  /// `get_or_create(defaults=..., **lookups)`: the row, and whether it was made.
+  public func getOrCreate(
+    _ lookups: [(String, ModelValue)], defaults: [(String, ModelValue)] = [], _ connection: Connection
+  ) throws -> (ModelInstance, Bool) {
+    try connection.savepoint("manage_get_or_create") {
+      var query = self
+      for (path, value) in lookups { query = try query.filter(path, value) }
+      do {
+        if case .instance(let found) = try query.get(connection) { return (found, false) }
+      } catch let error as QueryError where error.kind.hasSuffix(".DoesNotExist") {}
+      let params = lookups.filter { !$0.0.contains("__") } + defaults
+      return (try create(params, connection), true)
+    }
+  }
+
+  /// `update_or_create(defaults=..., create_defaults=..., **lookups)`.
+  public func updateOrCreate(
+    _ lookups: [(String, ModelValue)], defaults: [(String, ModelValue)] = [], createDefaults: [(String, ModelValue)]? = nil,
+    _ connection: Connection
+  ) throws -> (ModelInstance, Bool) {
+    try connection.savepoint("manage_update_or_create") {
+      var query = self
+      for (path, value) in lookups { query = try query.filter(path, value) }
+      do {
+        if case .instance(let found) = try query.get(connection) {
+          for (name, value) in defaults { try found.set(name, value) }
+          try found.save(connection, schema: schema)
+          return (found, false)
+        }
+      } catch let error as QueryError where error.kind.hasSuffix(".DoesNotExist") {}
+      let params = lookups.filter { !$0.0.contains("__") } + (createDefaults ?? defaults)
+      return (try create(params, connection), true)
+    }
+  }
+}
+
+extension ModelInstance {
+  /// `save()`: INSERT when new, else UPDATE every column (and INSERT if the row is gone, as
+  /// Django does). auto_now fields take the time; auto_now_add ones only on insert.
+  public func save(_ connection: Connection, schema: ProjectSchema, forceInsert: Bool = false, updateFields: [String]? = nil) throws {
+    let now = CivilDateTime.now()
+    try connection.savepoint("manage_save") {
+      if !forceInsert, !pk.isNull {
+        applyAutoNow(now, inserting: false)
+        var columns: [String] = []
+        var arguments: [SQLValue] = []
+        for field in model.fields where field.isConcrete && !field.primaryKey {
+          if let updateFields, !updateFields.contains(field.name), !(field.type.isConcreteRelation && updateFields.contains(field.column!)) {
+            continue
+          }
+          columns.append("\(Identifier.quoted(field.column!)) = ?")
+          arguments.append(try sqlValue(field, schema: schema))
+        }
+        if let updateFields {
+          for name in updateFields where field(named: name) == nil {
+            throw QueryError("The following fields do not exist in this model, are m2m fields, or are non-concrete fields: \(name)", kind: "ValueError")
+          }
+        }
+        if columns.isEmpty { return }
+        try connection.run(
+          "UPDATE \(Identifier.quoted(model.dbTable)) SET \(columns.joined(separator: ", ")) WHERE \(Identifier.quoted(primaryKeyField.column!)) = ?",
+          arguments + [try pk.sqlValue(for: primaryKeyField)])
+        if connection.changes > 0 || updateFields != nil {
+          isStored = true
+          return
+        }
+      }
+      let (sql, arguments) = try insertStatement(now: now, schema: schema)
+      try connection.run(sql, arguments)
+      adoptInsertedKey(connection)
+    }
+  }
+
+  func applyAutoNow(_ now: CivilDateTime, inserting: Bool) {
+    for field in model.fields where field.autoNow || (inserting && field.autoNowAdd) {
+      values[field.name] = field.type == .date ? .date(now.date) : .datetime(now)
+    }
+  }
+
+  func sqlValue(_ field: FieldSchema, schema: ProjectSchema?) throws -> SQLValue {
+    let value = values[field.name] ?? .null
+    if field.type.isRelation {
+      var key = field.relatedModel.flatMap { schema?.model($0) }?.primaryKey ?? FieldSchema(name: "id", type: .integer)
+      if key.type.isAutoIncrement { key.type = .integer }
+      return try value.sqlValue(for: key)
+    }
+    return try value.sqlValue(for: field)
+  }
+
+  /// The INSERT for this row; an auto primary key left NULL is assigned by SQLite.
+  func insertStatement(now: CivilDateTime, schema: ProjectSchema? = nil) throws -> (String, [SQLValue]) {
+    applyAutoNow(now, inserting: true)
+    var columns: [String] = []
+    var arguments: [SQLValue] = []
+    for field in model.fields where field.isConcrete {
+      if field.primaryKey && field.type.isAutoIncrement && pk.isNull { continue }
+      if field.primaryKey && field.type == .uuid && pk.isNull { values[field.name] = .uuid(UUID()) }
+      columns.append(Identifier.quoted(field.column!))
+      arguments.append(try sqlValue(field, schema: schema))
+    }
+    let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+    let sql = columns.isEmpty
+      ? "INSERT INTO \(Identifier.quoted(model.dbTable)) DEFAULT VALUES"
+      : "INSERT INTO \(Identifier.quoted(model.dbTable)) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))"
+    return (sql, arguments)
+  }
+
+  /// After an INSERT: the new auto primary key, and values normalised as stored (a decimal
+  /// quantized, text dates parsed).
+  func adoptInsertedKey(_ connection: Connection) {
+    if pk.isNull, primaryKeyField.type.isAutoIncrement { pk = .int(connection.lastInsertRowID) }
+    for field in model.fields where field.isConcrete && !field.type.isRelation {
+      if let value = values[field.name], let stored = try? value.sqlValue(for: field) {
+        values[field.name] = ModelValue(stored, field: field)
+      }
+    }
+    isStored = true
+  }
+
+  /// `refresh_from_db()`.
+  public func refresh(_ connection: Connection, schema: ProjectSchema) throws {
+    guard case .instance(let fresh) = try QuerySet(model: model, schema: schema).filter("pk", pk).get(connection) else { return }
+    values = fresh.values
+    related = [:]
+  }
+}
