@@ -10,6 +10,7 @@ let package = Package(
     .library(name: "ManageProject", targets: ["ManageProject"]),
     .library(name: "ManageMigrations", targets: ["ManageMigrations"]),
     .library(name: "ManageAuth", targets: ["ManageAuth"]),
+    .library(name: "ManageShell", targets: ["ManageShell"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,12 +54,17 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
 
+    // The shell: the Python subset (lexer, parser, interpreter) over ManageCore's QuerySet,
+    // the readline REPL with completion and history, shell and dbshell.
+    .target(name: "ManageShell", dependencies: ["ManageCore", "CReadline"]),
+
     // The executable: wires every module's command list into the dispatcher.
-    .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations", "ManageAuth"]),
+    .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations", "ManageAuth", "ManageShell"]),
 
     .testTarget(name: "ManageCoreTests", dependencies: ["ManageCore"]),
     .testTarget(name: "ManageProjectTests", dependencies: ["ManageProject", "ManageCore"]),
     .testTarget(name: "ManageMigrationsTests", dependencies: ["ManageMigrations", "ManageCore"]),
+    .testTarget(name: "ManageShellTests", dependencies: ["ManageShell", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageAuthTests", dependencies: ["ManageAuth", "ManageCore"]),
     // Runs the built binary as a subprocess against temporary copies of Fixtures/.
     .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore"], exclude: ["Support"]),

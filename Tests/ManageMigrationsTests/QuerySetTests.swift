@@ -159,7 +159,7 @@ struct QuerySetTests {
     let both: Q = .condition("status", .value(.text("draft"))) & ~.condition("author__username", .value(.text("ann")))
     #expect(try f.ids(posts.filter(both)) == [2])
     // F: posts whose score exceeds their author's id times four.
-    let expression = Expression.binary(.multiply, .field("author__id"), .value(.int(4)))
+    let expression = QueryExpression.binary(.multiply, .field("author__id"), .value(.int(4)))
     #expect(try f.ids(posts.filter(.condition("score__gt", .expression(expression)))) == f.sqlIDs("SELECT id FROM blog_post WHERE score > author_id * 4 ORDER BY id"))
     // update with F: every score goes up by one, NULL stays NULL.
     #expect(try posts.update([("score", .expression(.binary(.add, .field("score"), .value(.int(1)))))], f.connection) == 4)

@@ -10,6 +10,8 @@ public final class Connection {
   public let path: String
   /// How messages name the database (relative to the project when inside it).
   public let displayName: String
+  /// The statement tracer's receiver, kept alive while tracing.
+  var traceBox: StatementTraceBox?
 
   /// How a transaction takes its lock. Writers begin IMMEDIATE so they queue on the busy
   /// timeout instead of failing with SQLITE_BUSY when upgrading a read lock.

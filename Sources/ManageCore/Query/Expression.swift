@@ -1,11 +1,11 @@
 /// A value computed in SQL: Django's F expressions, literals, arithmetic and aggregates
 /// (`F("score") + 1`, `Count("posts")`).
-public indirect enum Expression: Sendable {
+public indirect enum QueryExpression: Sendable {
   /// A field path, Django's `F("author__username")`.
   case field(String)
   case value(ModelValue)
-  case binary(ArithmeticOperator, Expression, Expression)
-  case negated(Expression)
+  case binary(ArithmeticOperator, QueryExpression, QueryExpression)
+  case negated(QueryExpression)
   case aggregate(Aggregate)
 
   /// Whether an aggregate occurs anywhere inside (annotations with one need GROUP BY).
@@ -43,12 +43,12 @@ public struct Aggregate: Sendable {
 
   public var function: Function
   /// The argument; `.field("*")` counts rows.
-  public var argument: Expression
+  public var argument: QueryExpression
   public var distinct: Bool
   /// Django's `filter=Q(...)`: only rows where it holds are aggregated.
   public var filter: Q?
 
-  public init(_ function: Function, _ argument: Expression, distinct: Bool = false, filter: Q? = nil) {
+  public init(_ function: Function, _ argument: QueryExpression, distinct: Bool = false, filter: Q? = nil) {
     self.function = function
     self.argument = argument
     self.distinct = distinct
@@ -71,7 +71,7 @@ public struct Aggregate: Sendable {
 /// A filter's right-hand side: a value, a list of values, an expression (`F`) or a subquery.
 public indirect enum Operand: Sendable {
   case value(ModelValue)
-  case expression(Expression)
+  case expression(QueryExpression)
   case subquery(QuerySet)
 }
 

@@ -178,6 +178,12 @@ extension ModelValue {
     case .bool(let flag): self = .bool(flag)
     case .int(let number): self = field.type == .decimal ? .decimal(ModelValue.quantize(String(number), places: field.decimalPlaces)) : .int(Int64(number))
     case .float(let number): self = field.type == .decimal ? .decimal(ModelValue.quantize(String(number), places: field.decimalPlaces)) : .double(number)
+    // The callable defaults models.yaml names: timezone.now and uuid.uuid4, evaluated now.
+    case .string("now") where [.date, .datetime, .time].contains(field.type):
+      let now = CivilDateTime.now()
+      self = field.type == .date ? .date(now.date) : field.type == .time ? .time(now.time) : .datetime(now)
+    case .string("uuid4") where field.type == .uuid:
+      self = .uuid(UUID())
     case .string(let text):
       if field.type != .json, let converted = try? ModelValue.text(text).sqlValue(for: field) {
         self = ModelValue(converted, field: field)

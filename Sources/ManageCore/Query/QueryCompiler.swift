@@ -21,13 +21,13 @@ struct QueryCompiler {
   let base: ModelSchema
   let baseAlias: String
   let aliasPrefix: String
-  let annotations: [(name: String, expression: Expression)]
+  let annotations: [(name: String, expression: QueryExpression)]
   private(set) var joins: [String] = []
   private var aliases: [String: String] = [:]
   /// Set once a path walks a relation that can multiply rows (reverse or many-to-many).
   private(set) var usesMultiValuedRelation = false
 
-  init(schema: ProjectSchema, base: ModelSchema, annotations: [(name: String, expression: Expression)], aliasPrefix: String = "t") {
+  init(schema: ProjectSchema, base: ModelSchema, annotations: [(name: String, expression: QueryExpression)], aliasPrefix: String = "t") {
     self.schema = schema
     self.base = base
     self.annotations = annotations
@@ -309,7 +309,7 @@ struct QueryCompiler {
 
   // MARK: - Expressions
 
-  mutating func expression(_ expression: Expression) throws -> Fragment {
+  mutating func expression(_ expression: QueryExpression) throws -> Fragment {
     switch expression {
     case .field(let path):
       let resolved = try value(path)
@@ -343,7 +343,7 @@ struct QueryCompiler {
 
   /// What an expression's values are, so results convert by type (a Sum of a decimal field
   /// is a decimal; a Count an integer).
-  mutating func outputField(_ expression: Expression) throws -> FieldSchema? {
+  mutating func outputField(_ expression: QueryExpression) throws -> FieldSchema? {
     switch expression {
     case .field(let path):
       if path == "*" { return nil }

@@ -1,7 +1,13 @@
 extension QuerySet {
   /// The column keys of each row in this query's shape (`values()` keys, tuple positions).
   public func columnKeys() throws -> [String] {
-    try compile().outputs.filter { $0.relatedPath == nil }.map(\.key)
+    try compile().outputs.filter { $0.relatedPath == nil }.map { output in
+      // A row's foreign keys are headed by their column, `author_id`, as in values().
+      if case .instances = shape, let field = output.field, field.type.isConcreteRelation, model.field(output.key) != nil {
+        return field.column!
+      }
+      return output.key
+    }
   }
 
   /// Runs the query and hands each row's values, converted by field type, to `body`:

@@ -6,7 +6,7 @@ public struct QuerySet: Sendable {
   public let model: ModelSchema
   public let schema: ProjectSchema
   var conditions: [Q] = []
-  var annotations: [(name: String, expression: Expression)] = []
+  var annotations: [(name: String, expression: QueryExpression)] = []
   var ordering: [String]?
   var limit: Int?
   var offset = 0
@@ -57,7 +57,7 @@ public struct QuerySet: Sendable {
 
   /// `annotate(name=expression, …)`: a computed column on every row; with an aggregate,
   /// rows are grouped (per object, or per `values()` combination).
-  public func annotate(_ pairs: [(String, Expression)]) throws -> QuerySet {
+  public func annotate(_ pairs: [(String, QueryExpression)]) throws -> QuerySet {
     var copy = self
     for (name, expression) in pairs {
       if model.field(name) != nil || schema.reverseRelations(of: model).contains(where: { $0.queryName == name }) {

@@ -30,7 +30,7 @@ public enum Transform: String, Sendable, CaseIterable {
   }
 
   /// Which field types the transform applies to.
-  func applies(to type: FieldType) -> Bool {
+  public func applies(to type: FieldType) -> Bool {
     switch self {
     case .year, .month, .day, .week_day, .quarter: type == .date || type == .datetime
     case .hour, .minute, .second, .time: type == .datetime || type == .time

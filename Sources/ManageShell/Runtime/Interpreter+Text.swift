@@ -1,0 +1,40 @@
+import ManageCore
+
+extension Interpreter {
+  /// Python's repr of a shell value (what the REPL prints for anything but a query).
+  func repr(_ value: ShellValue) -> String {
+    switch value {
+    case .data(let data): return data.repr
+    case .list(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
+    case .tuple(let items): return items.count == 1 ? "(\(repr(items[0])),)" : "(" + items.map(repr).joined(separator: ", ") + ")"
+    case .dict(let dictionary):
+      return "{" + zip(dictionary.keys, dictionary.values).map { "\($0.repr): \(repr($1))" }.joined(separator: ", ") + "}"
+    case .instance(let object): return object.repr
+    case .model(let model): return "<class '\(model.app).models.\(model.name)'>"
+    case .manager(let model): return "<django.db.models.manager.Manager: \(model.name).objects>"
+    case .queryset(let query): return "<QuerySet of \(query.model.name)>"
+    case .related(let related): return "<RelatedManager: \(related.model.name) rows of \(related.owner.displayName)>"
+    case .q(let q): return q.repr
+    case .expression(let expression): return expression.repr
+    case .aggregate(let aggregate): return aggregate.repr
+    case .function(let name): return "<built-in function \(name)>"
+    case .method(let receiver, let name): return "<bound method \(name) of \(receiver.typeName)>"
+    case .namespace(let name): return "<module '\(name)'>"
+    case .exceptionClass(let name): return "<class '\(name)'>"
+    }
+  }
+
+  /// Python's str: text without quotes, a row as Django's `Post object (1)`.
+  func str(_ value: ShellValue) -> String {
+    switch value {
+    case .data(let data): return data.str
+    case .instance(let object): return object.displayName
+    default: return repr(value)
+    }
+  }
+
+  /// Text written by print(): to the session's output when one is attached.
+  func printed(_ text: String) {
+    if let printer { printer(text) } else { var output = OutputStream.standardOutput; output.write(text) }
+  }
+}

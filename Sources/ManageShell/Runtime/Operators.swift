@@ -1,0 +1,231 @@
+import ManageCore
+
+/// Python's operators over shell values: arithmetic on numbers, text, dates and durations;
+/// `&`, `|`, `~` on Q; arithmetic on F expressions, which builds SQL rather than computing.
+enum Operators {
+  static func unary(_ op: String, _ value: ShellValue, _ interpreter: Interpreter) throws -> ShellValue {
+    switch (op, value) {
+    case ("not", _): return .data(.bool(!(try Builtins.truth(value, interpreter))))
+    case ("~", .q(let q)): return .q(~q)
+    case ("-", .expression(let expression)): return .expression(.negated(expression))
+    case ("-", .data(.int(let number))): return .data(.int(-number))
+    case ("-", .data(.double(let number))): return .data(.double(-number))
+    case ("-", .data(.decimal(let text))): return .data(.decimal(text.hasPrefix("-") ? String(text.dropFirst()) : "-" + text))
+    case ("-", .data(.duration(let micro))): return .data(.duration(-micro))
+    case ("+", .data(.int)), ("+", .data(.double)), ("+", .data(.decimal)): return value
+    case ("~", .data(.int(let number))): return .data(.int(~number))
+    default:
+      throw PythonError("TypeError", "bad operand type for unary \(op): '\(value.typeName)'")
+    }
+  }
+
+  static func binary(_ op: String, _ left: ShellValue, _ right: ShellValue, _ interpreter: Interpreter) throws -> ShellValue {
+    switch (left, right) {
+    case (.q(let a), .q(let b)):
+      if op == "&" { return .q(a & b) }
+      if op == "|" { return .q(a | b) }
+    case (.expression, _), (_, .expression), (.aggregate, _), (_, .aggregate):
+      guard let arithmetic = ArithmeticOperator(rawValue: op) else { break }
+      return .expression(.binary(arithmetic, try expression(left), try expression(right)))
+    case (.data(let a), .data(let b)):
+      return .data(try data(op, a, b))
+    case (.list(let a), .list(let b)) where op == "+": return .list(a + b)
+    case (.tuple(let a), .tuple(let b)) where op == "+": return .tuple(a + b)
+    case (.list(let a), .data(.int(let n))) where op == "*": return .list(Array(repeating: a, count: max(Int(n), 0)).flatMap { $0 })
+    default: break
+    }
+    if op == "&" || op == "|", case .q = left {
+      throw PythonError("TypeError", "unsupported operand type(s) for \(op): 'Q' and '\(right.typeName)'")
+    }
+    throw PythonError("TypeError", "unsupported operand type(s) for \(op): '\(left.typeName)' and '\(right.typeName)'")
+  }
+
+  /// A value used inside an F expression: fields stay fields, data becomes a bound value.
+  static func expression(_ value: ShellValue) throws -> QueryExpression {
+    switch value {
+    case .expression(let expression): return expression
+    case .aggregate(let aggregate): return .aggregate(aggregate)
+    case .data(let data): return .value(data)
+    default: throw PythonError("TypeError", "unsupported operand type for an F() expression: '\(value.typeName)'")
+    }
+  }
+
+  private static func number(_ value: ModelValue) -> Double? {
+    switch value {
+    case .int(let number): Double(number)
+    case .double(let number): number
+    case .bool(let flag): flag ? 1 : 0
+    default: nil
+    }
+  }
+
+  static func data(_ op: String, _ a: ModelValue, _ b: ModelValue) throws -> ModelValue {
+    func unsupported() -> PythonError {
+      PythonError("TypeError", "unsupported operand type(s) for \(op): '\(a.typeName)' and '\(b.typeName)'")
+    }
+    switch (a, b) {
+    case _ where a.integer != nil && b.integer != nil:
+      let x = a.integer!
+      let y = b.integer!
+      switch op {
+      case "+": return .int(x &+ y)
+      case "-": return .int(x &- y)
+      case "*": return .int(x &* y)
+      case "/":
+        guard y != 0 else { throw PythonError("ZeroDivisionError", "division by zero") }
+        return .double(Double(x) / Double(y))
+      case "//":
+        guard y != 0 else { throw PythonError("ZeroDivisionError", "integer division or modulo by zero") }
+        return .int(Int64((Double(x) / Double(y)).rounded(.down)))
+      case "%":
+        guard y != 0 else { throw PythonError("ZeroDivisionError", "integer modulo by zero") }
+        let r = x % y
+        return .int(r != 0 && (r < 0) != (y < 0) ? r + y : r)
+      case "**":
+        if y < 0 { return .double(pow(Double(x), Double(y))) }
+        var result: Int64 = 1
+        for _ in 0..<y { result = result &* x }
+        return .int(result)
+      case "&": return .int(x & y)
+      case "|": return .int(x | y)
+      case "^": return .int(x ^ y)
+      default: throw unsupported()
+      }
+    case (.decimal(let x), _), (_, .decimal(let x)):
+      // Decimals stay decimals when both sides are exact, as Python's Decimal does.
+      let other = a == .decimal(x) ? b : a
+      guard let left = Decimal(string: a.plain), let right = Decimal(string: b.plain),
+        other.typeName == "Decimal" || other.typeName == "int"
+      else { throw unsupported() }
+      switch op {
+      case "+": return .decimal("\(left + right)")
+      case "-": return .decimal("\(left - right)")
+      case "*": return .decimal("\(left * right)")
+      case "/":
+        guard right != 0 else { throw PythonError("ZeroDivisionError", "[<class 'decimal.DivisionByZero'>]") }
+        return .decimal("\(left / right)")
+      default: throw unsupported()
+      }
+    case (.text(let x), .text(let y)) where op == "+": return .text(x + y)
+    case (.text(let x), .int(let n)) where op == "*": return .text(String(repeating: x, count: max(Int(n), 0)))
+    case (.text(let format), _) where op == "%":
+      throw PythonError("TypeError", "%-formatting is not supported in manage shell; use + and str(): '\(format.prefix(20))'")
+    case (.date(let day), .duration(let micro)) where op == "+" || op == "-":
+      let days = Int(micro / 86_400_000_000)
+      return .date(CivilDate(daysSinceEpoch: day.daysSinceEpoch + (op == "+" ? days : -days)))
+    case (.datetime(let moment), .duration(let micro)) where op == "+" || op == "-":
+      return .datetime(CivilDateTime(microsecondsSinceEpoch: moment.microsecondsSinceEpoch + (op == "+" ? micro : -micro)))
+    case (.datetime(let x), .datetime(let y)) where op == "-":
+      return .duration(x.microsecondsSinceEpoch - y.microsecondsSinceEpoch)
+    case (.date(let x), .date(let y)) where op == "-":
+      return .duration(Int64(x.daysSinceEpoch - y.daysSinceEpoch) * 86_400_000_000)
+    case (.duration(let x), .duration(let y)) where op == "+" || op == "-":
+      return .duration(op == "+" ? x + y : x - y)
+    case (.duration(let x), .int(let n)) where op == "*": return .duration(x * n)
+    case (.list(let x), .list(let y)) where op == "+": return .list(x + y)
+    default:
+      guard let x = number(a), let y = number(b) else { throw unsupported() }
+      switch op {
+      case "+": return .double(x + y)
+      case "-": return .double(x - y)
+      case "*": return .double(x * y)
+      case "/":
+        guard y != 0 else { throw PythonError("ZeroDivisionError", "float division by zero") }
+        return .double(x / y)
+      case "//":
+        guard y != 0 else { throw PythonError("ZeroDivisionError", "float floor division by zero") }
+        return .double((x / y).rounded(.down))
+      case "%":
+        guard y != 0 else { throw PythonError("ZeroDivisionError", "float modulo") }
+        let r = x.truncatingRemainder(dividingBy: y)
+        return .double(r != 0 && (r < 0) != (y < 0) ? r + y : r)
+      case "**": return .double(pow(x, y))
+      default: throw unsupported()
+      }
+    }
+  }
+
+  static func compare(_ op: String, _ left: ShellValue, _ right: ShellValue, _ interpreter: Interpreter) throws -> Bool {
+    switch op {
+    case "==": return try equal(left, right)
+    case "!=": return try !equal(left, right)
+    case "is": return try identical(left, right)
+    case "is not": return try !identical(left, right)
+    case "in", "not in":
+      let found: Bool
+      switch right {
+      case .data(.text(let text)):
+        guard case .data(.text(let part)) = left else {
+          throw PythonError("TypeError", "'in <string>' requires string as left operand, not \(left.typeName)")
+        }
+        found = text.contains(part)
+      case .dict(let dictionary): found = dictionary.keys.contains(try Builtins.hashable(left))
+      case .data(.dict(let dictionary)):
+        guard case .data(.text(let key)) = left else { found = false; break }
+        found = dictionary[key] != nil
+      default:
+        found = try Builtins.iterate(right, interpreter).contains { (try? equal(left, $0)) == true }
+      }
+      return op == "in" ? found : !found
+    default:
+      guard case .data(let a) = left, case .data(let b) = right else {
+        throw PythonError("TypeError", "'\(op)' not supported between instances of '\(left.typeName)' and '\(right.typeName)'")
+      }
+      let order = try ordering(a, b, op)
+      switch op {
+      case "<": return order < 0
+      case ">": return order > 0
+      case "<=": return order <= 0
+      default: return order >= 0
+      }
+    }
+  }
+
+  private static func ordering(_ a: ModelValue, _ b: ModelValue, _ op: String) throws -> Int {
+    switch (a, b) {
+    case (.text(let x), .text(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.date(let x), .date(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.datetime(let x), .datetime(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.time(let x), .time(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.duration(let x), .duration(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    default:
+      if let x = number(a) ?? (a.typeName == "Decimal" ? Double(a.plain) : nil),
+        let y = number(b) ?? (b.typeName == "Decimal" ? Double(b.plain) : nil)
+      {
+        return x < y ? -1 : (x == y ? 0 : 1)
+      }
+      throw PythonError("TypeError", "'\(op)' not supported between instances of '\(a.typeName)' and '\(b.typeName)'")
+    }
+  }
+
+  static func equal(_ left: ShellValue, _ right: ShellValue) throws -> Bool {
+    switch (left, right) {
+    case (.data(let a), .data(let b)):
+      if a == b { return true }
+      if let x = number(a) ?? (a.typeName == "Decimal" ? Double(a.plain) : nil),
+        let y = number(b) ?? (b.typeName == "Decimal" ? Double(b.plain) : nil)
+      {
+        return x == y
+      }
+      return false
+    case (.instance(let a), .instance(let b)):
+      return a === b || (a.model.labelLower == b.model.labelLower && !a.pk.isNull && a.pk == b.pk)
+    case (.list(let a), .list(let b)), (.tuple(let a), .tuple(let b)):
+      return try a.count == b.count && zip(a, b).allSatisfy { try equal($0, $1) }
+    case (.model(let a), .model(let b)), (.manager(let a), .manager(let b)): return a.labelLower == b.labelLower
+    default: return false
+    }
+  }
+
+  private static func identical(_ left: ShellValue, _ right: ShellValue) throws -> Bool {
+    switch (left, right) {
+    case (.instance(let a), .instance(let b)): return a === b
+    case (.data(.null), .data(.null)): return true
+    case (.data(.bool(let a)), .data(.bool(let b))): return a == b
+    case (.data(.null), _), (_, .data(.null)): return false
+    default: return try equal(left, right)
+    }
+  }
+}
+
+import Foundation
