@@ -15,7 +15,9 @@ struct Lexer {
   private var index = 0
   private var line = 1
   private var column = 1
-  private var depth = 0
+  /// Open brackets and where they were opened, for Python's "'(' was never closed".
+  private var openBrackets: [(Character, Position)] = []
+  private var depth: Int { openBrackets.count }
 
   init(_ source: String) { scalars = Array(source) }
 
@@ -103,7 +105,9 @@ struct Lexer {
         tokens.append(Token(kind: .symbol(try symbol()), position: start))
       }
     }
-    if depth > 0 { throw ShellSyntaxError("unexpected EOF while parsing", at: position, incomplete: true) }
+    if let (bracket, opened) = openBrackets.last {
+      throw ShellSyntaxError("'\(bracket)' was never closed", at: opened, incomplete: true)
+    }
     tokens.append(Token(kind: .newline, position: position))
     tokens.append(Token(kind: .end, position: position))
     return tokens
@@ -118,10 +122,13 @@ struct Lexer {
       if index + characters.count <= scalars.count, Array(scalars[index..<index + characters.count]) == characters {
         for _ in characters { advance() }
         switch candidate {
-        case "(", "[", "{": depth += 1
+        case "(", "[", "{": openBrackets.append((Character(candidate), start))
         case ")", "]", "}":
-          if depth == 0 { throw ShellSyntaxError("unmatched '\(candidate)'", at: start) }
-          depth -= 1
+          guard let (open, _) = openBrackets.popLast() else { throw ShellSyntaxError("unmatched '\(candidate)'", at: start) }
+          let expected: Character = open == "(" ? ")" : open == "[" ? "]" : "}"
+          if Character(candidate) != expected {
+            throw ShellSyntaxError("closing parenthesis '\(candidate)' does not match opening parenthesis '\(open)'", at: start)
+          }
         default: break
         }
         return candidate

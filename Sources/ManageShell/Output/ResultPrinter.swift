@@ -112,7 +112,7 @@ struct ResultPrinter {
     for row in rows {
       for (index, cell) in row.enumerated() {
         widths[index] = max(widths[index], cell.count)
-        if cell != "None" && Double(cell) == nil { numeric[index] = false }
+        if cell != "None" && !cell.isEmpty && Double(cell) == nil { numeric[index] = false }
       }
     }
     func pad(_ text: String, _ index: Int, right: Bool) -> String {

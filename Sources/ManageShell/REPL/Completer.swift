@@ -39,7 +39,9 @@ struct Completer {
     if before.last == "." {
       candidates = attributes(of: kind(of: before.dropLast()))
     } else if let call = openCall(before) {
-      let inString = before.last == "\"" || before.last == "'"
+      // `order_by("-sc`: the minus is a word break, so the word is `sc` after `"-`.
+      let quoteEnd = before.last == "-" ? before.dropLast() : before
+      let inString = quoteEnd.last == "\"" || quoteEnd.last == "'"
       candidates = callArguments(call, word: word, inString: inString)
     } else {
       candidates = interpreter.names.map { name in
@@ -249,7 +251,7 @@ struct Completer {
       }
     }
     let prefix = parts.isEmpty ? "" : parts.joined(separator: "__") + "__"
-    let descending = !keyword && word.hasPrefix("-") ? "-" : ""
+    let descending = ""
     if let field = lastField {
       guard keyword else { return [] }
       let transforms = Transform.allCases.filter { $0.applies(to: field.type) }.map { prefix + $0.rawValue + "__" }

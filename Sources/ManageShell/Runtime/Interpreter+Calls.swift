@@ -185,8 +185,7 @@ extension Interpreter {
         return .data(.dict(try query.aggregate(pairs, connection)))
       case "create":
         try arguments.count(0...0, name)
-        let object = try ModelInstance(model: query.model, assigning: [])
-        for (key, value) in arguments.keywords { try setAttribute(object, key, value) }
+        guard case .instance(let object) = try call(.model(query.model), arguments) else { return .none }
         try object.save(connection, schema: schema, forceInsert: true)
         return .instance(object)
       case "get_or_create", "update_or_create":
