@@ -95,13 +95,22 @@ public struct ShellCommand: ManageCommand {
     banner += "Type .help for help; Tab completes; Ctrl-D exits.\n"
     output.write(banner)
     output.flush()
+    // A statement typed over several lines is one history entry, so Up brings it back whole.
+    var statement: [String] = []
     while true {
       switch editor.read(prompt: session.isContinuing ? "... " : ">>> ") {
       case .endOfFile: return
-      case .interrupted: session.cancel()
+      case .interrupted:
+        session.cancel()
+        statement = []
       case .line(let line):
-        editor.remember(line)
-        if session.feed(line) == .quit { return }
+        statement.append(line)
+        let outcome = session.feed(line)
+        if outcome != .needsMore {
+          editor.remember(statement.joined(separator: " "))
+          statement = []
+        }
+        if outcome == .quit { return }
       }
     }
   }

@@ -9,7 +9,9 @@ nonisolated(unsafe) private var completionMatches: [String] = []
 nonisolated(unsafe) private var completionIndex = 0
 nonisolated(unsafe) private var deliveredLine: String?
 nonisolated(unsafe) private var lineDelivered = false
-nonisolated(unsafe) private var interrupted: sig_atomic_t = 0
+/// The self-pipe a SIGINT writes to: the signal may land on any thread (the command runs on
+/// Swift's concurrency pool), so a flag alone would not wake the poll that waits for a key.
+nonisolated(unsafe) private var interruptPipe: [Int32] = [-1, -1]
 
 /// Reads lines on the system readline: editing, history kept in a file across sessions, Tab
 /// completion, and Ctrl-C that cancels the line being typed (readline's callback interface
@@ -49,8 +51,13 @@ final class LineEditor {
       FileManager.default.createFile(atPath: historyPath, contents: nil, attributes: [.posixPermissions: 0o600])
     }
     read_history(historyPath)
+    pipe(&interruptPipe)
+    for descriptor in interruptPipe { _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK) }
     var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in interrupted = 1 }
+    action.__sigaction_handler.sa_handler = { _ in
+      var byte: UInt8 = 1
+      _ = write(interruptPipe[1], &byte, 1)
+    }
     sigemptyset(&action.sa_mask)
     action.sa_flags = 0
     sigaction(SIGINT, &action, nil)
@@ -60,7 +67,7 @@ final class LineEditor {
   func read(prompt: String) -> Input {
     lineDelivered = false
     deliveredLine = nil
-    interrupted = 0
+    drainInterrupts()
     rl_callback_handler_install(prompt) { line in
       deliveredLine = line.map { String(cString: $0) }
       if let line { free(line) }
@@ -68,16 +75,16 @@ final class LineEditor {
       rl_callback_handler_remove()
     }
     while !lineDelivered {
-      var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
-      let ready = poll(&descriptor, 1, -1)
-      if interrupted != 0 {
-        interrupted = 0
+      var descriptors = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: interruptPipe[0], events: Int16(POLLIN), revents: 0)]
+      let ready = poll(&descriptors, 2, -1)
+      if ready > 0 && descriptors[1].revents != 0 {
+        drainInterrupts()
         manage_rl_cancel_line()
         var output = OutputStream.standardOutput
         output.write("\nKeyboardInterrupt\n")
         return .interrupted
       }
-      if ready < 0 { continue }
+      if ready <= 0 || descriptors[0].revents == 0 { continue }
       rl_callback_read_char()
     }
     guard let line = deliveredLine else {
@@ -86,6 +93,12 @@ final class LineEditor {
       return .endOfFile
     }
     return .line(line)
+  }
+
+  /// Forgets Ctrl-C presses made while a query ran (the next prompt starts clean).
+  private func drainInterrupts() {
+    var byte: UInt8 = 0
+    while Glibc.read(interruptPipe[0], &byte, 1) > 0 {}
   }
 
   /// Adds a line to the history and to the history file at once, so a killed shell keeps it.
@@ -99,5 +112,6 @@ final class LineEditor {
   func close() {
     history_truncate_file(historyPath, historyLimit)
     signal(SIGINT, SIG_DFL)
+    for descriptor in interruptPipe { Glibc.close(descriptor) }
   }
 }
