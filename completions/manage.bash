@@ -49,10 +49,12 @@ _manage() {
         check) _manage_check ;;
         completion) _manage_completion ;;
         createsuperuser) _manage_createsuperuser ;;
+        dbshell) _manage_dbshell ;;
         makemigrations) _manage_makemigrations ;;
         manpages) _manage_manpages ;;
         migrate) _manage_migrate ;;
         optimizemigration) _manage_optimizemigration ;;
+        shell) _manage_shell ;;
         showmigrations) _manage_showmigrations ;;
         sqlmigrate) _manage_sqlmigrate ;;
         squashmigrations) _manage_squashmigrations ;;
@@ -160,6 +162,33 @@ _manage_createsuperuser() {
     COMPREPLY=()
 }
 
+_manage_dbshell() {
+    case "$prev" in
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    local position=0 j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == dbshell ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            --settings|-v|--verbosity) ((j++)) ;;
+            -*) ;;
+            *) ((position++)) ;;
+        esac
+    done
+    case "$position" in
+        *) _manage_files ;;
+        *) COMPREPLY=() ;;
+    esac
+}
+
 _manage_makemigrations() {
     case "$prev" in
         -n|--name) _manage_files; return ;;
@@ -256,6 +285,20 @@ _manage_optimizemigration() {
         1) _manage_files ;;
         *) COMPREPLY=() ;;
     esac
+}
+
+_manage_shell() {
+    case "$prev" in
+        --command|-c) _manage_files; return ;;
+        --format) _manage_reply "table json csv"; return ;;
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --command -c --format --no-imports --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    COMPREPLY=()
 }
 
 _manage_showmigrations() {

@@ -90,6 +90,14 @@ complete -c manage -n '__manage_using_command createsuperuser' -l no-color -d 'D
 complete -c manage -n '__manage_using_command createsuperuser' -l force-color -d 'Force colorization of the command output.'
 complete -c manage -n '__manage_using_command createsuperuser' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
+# dbshell
+complete -c manage -n '__manage_using_command dbshell' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command dbshell' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command dbshell' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command dbshell' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command dbshell' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command dbshell' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
 # makemigrations
 complete -c manage -n '__manage_using_command makemigrations' -a '(__manage_values apps)'
 complete -c manage -n '__manage_using_command makemigrations' -l dry-run -d 'Just show what migrations would be made; don\'t actually write them.'
@@ -139,6 +147,16 @@ complete -c manage -n '__manage_using_command optimizemigration' -s v -l verbosi
 complete -c manage -n '__manage_using_command optimizemigration' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
 complete -c manage -n '__manage_using_command optimizemigration' -l force-color -d 'Force colorization of the command output.'
 complete -c manage -n '__manage_using_command optimizemigration' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
+# shell
+complete -c manage -n '__manage_using_command shell' -l command -s c -x -a '(__fish_complete_path (commandline -ct))' -d 'Instead of opening an interactive shell, run a command and exit.'
+complete -c manage -n '__manage_using_command shell' -l format -x -a 'table json csv' -d 'How results are printed: table, json or csv.'
+complete -c manage -n '__manage_using_command shell' -l no-imports -d 'Disable automatic imports of models.'
+complete -c manage -n '__manage_using_command shell' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command shell' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command shell' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command shell' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command shell' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # showmigrations
 complete -c manage -n '__manage_using_command showmigrations' -a '(__manage_values apps)'

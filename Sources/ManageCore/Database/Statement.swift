@@ -79,7 +79,11 @@ public final class Statement {
     switch sqlite3_column_type(handle, column) {
     case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
     case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
-    case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(handle, column)))
+    case SQLITE_TEXT:
+      // With the byte count SQLite already knows: no strlen, and embedded NULs survive.
+      let count = Int(sqlite3_column_bytes(handle, column))
+      guard let pointer = sqlite3_column_text(handle, column) else { return .text("") }
+      return .text(String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self))
     case SQLITE_BLOB:
       let count = Int(sqlite3_column_bytes(handle, column))
       guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return .blob([]) }

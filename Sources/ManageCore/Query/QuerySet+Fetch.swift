@@ -29,6 +29,22 @@ extension QuerySet {
     }
   }
 
+  /// Runs the query and hands each row's stored values, unconverted, to `body` with the field
+  /// of each column: for writers (CSV) that print most columns as SQLite holds them.
+  public func forEachStoredRow(_ connection: Connection, _ body: ([SQLValue], [FieldSchema?]) throws -> Void) throws {
+    let compiled = try compile()
+    let statement = try connection.prepare(compiled.sql)
+    try statement.bind(compiled.arguments)
+    let fields = compiled.outputs.map(\.field)
+    var row: [SQLValue] = []
+    row.reserveCapacity(fields.count)
+    while try statement.step() {
+      row.removeAll(keepingCapacity: true)
+      for index in fields.indices { row.append(statement.column(index)) }
+      try body(row, fields)
+    }
+  }
+
   /// The rows as model instances (with select_related rows attached and annotations set).
   public func instances(_ connection: Connection) throws -> [ModelInstance] {
     guard case .instances = shape else {

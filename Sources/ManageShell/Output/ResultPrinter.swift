@@ -56,13 +56,27 @@ struct ResultPrinter {
     case .csv:
       output.write(keys.map(Self.csvField).joined(separator: ",") + "\r\n")
       try interpreter.orm {
-        try query.forEachRow(interpreter.connection) { row in
-          var line = ""
+        var line = ""
+        var asStored: [Bool] = []
+        try query.forEachStoredRow(interpreter.connection) { row, fields in
+          if asStored.isEmpty { asStored = fields.map(Self.printsAsStored) }
+          line.removeAll(keepingCapacity: true)
           for index in 0..<keys.count {
             if index > 0 { line += "," }
-            line += Self.csvField(Self.cell(row[index]))
+            let value = row[index]
+            if asStored[index] {
+              switch value {
+              case .null: continue
+              case .text(let text): line += Self.csvField(text)
+              case .integer(let number): line += String(number)
+              default: line += Self.csvField(Self.storedCell(value, fields[index]))
+              }
+            } else {
+              line += Self.csvField(Self.storedCell(value, fields[index]))
+            }
           }
-          output.write(line + "\r\n")
+          line += "\r\n"
+          output.write(line)
         }
       }
     case .table:
@@ -100,8 +114,28 @@ struct ResultPrinter {
     return text
   }
 
+  /// A cell straight from SQLite's storage: text columns (dates and datetimes included, which
+  /// are stored in the form cells show) need no conversion, which makes a 100,000-row CSV
+  /// several times faster than typing every value first.
+  static func printsAsStored(_ field: FieldSchema?) -> Bool {
+    guard let type = field?.type else { return true }
+    return type.isTextual || type.isInteger || type.isRelation || type == .date || type == .datetime || type == .time
+  }
+
+  static func storedCell(_ value: SQLValue, _ field: FieldSchema?) -> String {
+    switch (value, field?.type) {
+    case (.null, _): return ""
+    case (.text(let text), let type?) where ![.uuid, .decimal, .json].contains(type): return text
+    case (.text(let text), nil): return text
+    case (.integer(let number), let type) where type != .boolean && type != .decimal && type != .duration && type != .float:
+      return String(number)
+    default: return cell(field.map { ModelValue(value, field: $0) } ?? ModelValue(value))
+    }
+  }
+
   static func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    // Bytes, not Characters: this runs for every cell of every row.
+    guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
