@@ -6,7 +6,11 @@ import ManageCore
 public struct DbShellCommand: ManageCommand {
   public static let configuration = CommandConfiguration(
     commandName: "dbshell",
-    abstract: "Runs the command-line client for the project's database (sqlite3).")
+    abstract: "Runs the command-line client for the project's database (sqlite3).",
+    discussion: """
+      Replaces itself with sqlite3 on the database file named by the settings, passing every \
+      argument after -- to it; the client's exit status is manage's.
+      """)
   public static let group = "core"
 
   @Argument(parsing: .postTerminator, help: "Arguments passed to the sqlite3 client after --.")

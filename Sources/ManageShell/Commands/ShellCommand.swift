@@ -7,7 +7,19 @@ import ManageCore
 public struct ShellCommand: ManageCommand {
   public static let configuration = CommandConfiguration(
     commandName: "shell",
-    abstract: "Runs an interactive ORM shell over the project's models. Any standard input is executed as code.")
+    abstract: "Runs an interactive ORM shell over the project's models. Any standard input is executed as code.",
+    discussion: """
+      The shell speaks the part of Python that Django's ORM calls need: Model.objects chains, \
+      keyword arguments, Q and F, Count, Sum, Avg, Min and Max, date(), datetime(), timedelta(), \
+      now(), literals, subscripts and slices, names, attribute access on rows and assignment \
+      (p.title = "x"; p.save()). Every model is in scope by name, and as app.Model. Nothing \
+      but queries can run: there is no import, no file or process access. Results print as \
+      aligned tables (20 rows at a time in the REPL), or as JSON or CSV with --format. In the \
+      REPL, Tab completes names, methods and field lookups; .sql shows the SQL the last input \
+      ran; .schema MODEL, .models and .help describe the project; history is kept in \
+      ~/.manage_history (MANAGE_HISTFILE overrides). With -c or piped input, the first error \
+      stops the run with exit status 1.
+      """)
   public static let group = "core"
 
   @Option(name: .shortAndLong, help: "Instead of opening an interactive shell, run a command and exit.")
