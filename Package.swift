@@ -56,7 +56,7 @@ let package = Package(
 
     // The shell: the Python subset (lexer, parser, interpreter) over ManageCore's QuerySet,
     // the readline REPL with completion and history, shell and dbshell.
-    .target(name: "ManageShell", dependencies: ["ManageCore", "CReadline"]),
+    .target(name: "ManageShell", dependencies: ["ManageCore", "CReadline", "CSQLite"]),
 
     // The executable: wires every module's command list into the dispatcher.
     .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations", "ManageAuth", "ManageShell"]),

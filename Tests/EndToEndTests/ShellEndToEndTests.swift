@@ -75,7 +75,7 @@ struct ShellEndToEndTests {
 
   struct Session: Decodable { var output: String; var status: Int32; var steps_ok: Bool }
 
-  func interactive(_ project: TemporaryDirectory, steps: [[String]]) throws -> Session {
+  func interactive(_ project: TemporaryDirectory, steps: [[Any]]) throws -> Session {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/pty_session.py").path
     let json = String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self)
     let environment = Manage.baseEnvironment().merging(["MANAGE_HISTFILE": project.path + "/history", "TERM": "xterm"]) { $1 }
@@ -101,6 +101,21 @@ struct ShellEndToEndTests {
     let second = try interactive(project, steps: [[">>> ", "\u{1B}[A"], ["exists()", "\r"], ["False\r\n", ""], [">>> ", ".quit\r"]])
     #expect(second.steps_ok, "\(second.output)")
     #expect(second.status == 0)
+  }
+
+  @Test func ctrlCStopsARunningQueryAndKeepsTheShell() throws {
+    let project = try project()
+    // 100,000 tags and a backtracking pattern make a scan of a minute or more.
+    let connection = try Connection(path: project.path + "/db.sqlite3")
+    try connection.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO blog_tag (name) SELECT 'tag ' || i FROM n")
+    let started = Date()
+    let session = try interactive(project, steps: [
+      [">>> ", "Tag.objects.filter(name__regex='^((t|a|g| |[0-9])+)+x$').count()\r"], ["count()\r\n", "^C", 0.5],
+      ["KeyboardInterrupt", ""], [">>> ", "Tag.objects.filter(name='tag 7').count()\r"], ["1\r\n", ""], [">>> ", "\u{04}"],
+    ])
+    #expect(session.steps_ok, "\(session.output)")
+    #expect(session.status == 0)
+    #expect(Date().timeIntervalSince(started) < 10, "the scan was stopped, not waited for")
   }
 
   @Test func dbshellRunsTheSQLiteClientOrSaysItIsMissing() throws {

@@ -104,6 +104,10 @@ public final class Connection {
     return try statement.step() ? statement.column(0) : nil
   }
 
+  /// The raw handle, for `sqlite3_interrupt` from a signal handler (the shell's Ctrl-C stops
+  /// a running query, as the sqlite3 CLI's does). Nothing else should use it.
+  public var interruptHandle: OpaquePointer { handle }
+
   /// Rows changed by the last INSERT, UPDATE or DELETE.
   public var changes: Int { Int(sqlite3_changes(handle)) }
 

@@ -86,7 +86,9 @@ public struct ShellCommand: ManageCommand {
     let home = context.environment["HOME"] ?? NSHomeDirectory()
     let historyPath = context.environment["MANAGE_HISTFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.manage_history"
     let completer = Completer(interpreter: interpreter)
-    let editor = LineEditor(historyPath: historyPath) { line, start in completer.complete(line, start: start) }
+    let editor = LineEditor(historyPath: historyPath, database: interpreter.connection.interruptHandle) { line, start in
+      completer.complete(line, start: start)
+    }
     defer { editor.close() }
     let settings = try context.settings()
     var banner = "manage shell on \(settings.display(settings.database.path)) (SQLite \(Connection.libraryVersion))\n"

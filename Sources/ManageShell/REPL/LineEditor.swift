@@ -1,4 +1,5 @@
 import CReadline
+import CSQLite
 import Foundation
 import ManageCore
 
@@ -12,6 +13,10 @@ nonisolated(unsafe) private var lineDelivered = false
 /// The self-pipe a SIGINT writes to: the signal may land on any thread (the command runs on
 /// Swift's concurrency pool), so a flag alone would not wake the poll that waits for a key.
 nonisolated(unsafe) private var interruptPipe: [Int32] = [-1, -1]
+/// The database a Ctrl-C interrupts: sqlite3_interrupt only sets a flag, which is safe from a
+/// signal handler (the sqlite3 CLI calls it from its own), and does nothing when no statement
+/// runs.
+nonisolated(unsafe) private var interruptedDatabase: OpaquePointer?
 
 /// Reads lines on the system readline: editing, history kept in a file across sessions, Tab
 /// completion, and Ctrl-C that cancels the line being typed (readline's callback interface
@@ -26,8 +31,9 @@ final class LineEditor {
     case endOfFile
   }
 
-  init(historyPath: String, completer: @escaping (String, Int) -> [String]) {
+  init(historyPath: String, database: OpaquePointer? = nil, completer: @escaping (String, Int) -> [String]) {
     self.historyPath = historyPath
+    interruptedDatabase = database
     completionProvider = completer
     manage_rl_configure(strdup("manage"), strdup(Completer.wordBreaks)) { text, start, end in
       manage_rl_completion_begins()
@@ -57,6 +63,7 @@ final class LineEditor {
     action.__sigaction_handler.sa_handler = { _ in
       var byte: UInt8 = 1
       _ = write(interruptPipe[1], &byte, 1)
+      if let database = interruptedDatabase { sqlite3_interrupt(database) }
     }
     sigemptyset(&action.sa_mask)
     action.sa_flags = 0
@@ -112,6 +119,7 @@ final class LineEditor {
   func close() {
     history_truncate_file(historyPath, historyLimit)
     signal(SIGINT, SIG_DFL)
+    interruptedDatabase = nil
     for descriptor in interruptPipe { Glibc.close(descriptor) }
   }
 }

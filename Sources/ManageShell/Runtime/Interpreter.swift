@@ -206,6 +206,9 @@ public final class Interpreter {
       return try body()
     } catch let error as QueryError {
       throw PythonError(error.kind, error.message)
+    } catch let error as SQLiteError where error.primaryCode == 9 {
+      // SQLITE_INTERRUPT: Ctrl-C stopped the query.
+      throw PythonError("KeyboardInterrupt", "")
     } catch let error as SQLiteError {
       throw PythonError(error.pythonKind, error.reason)
     }

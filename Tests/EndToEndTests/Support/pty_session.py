@@ -3,8 +3,9 @@
 
     pty_session.py DIRECTORY STEPS_JSON COMMAND [ARGS...]
 
-STEPS_JSON is a list of [expected, reply]: wait until `expected` appears in the output, then
-type `reply` (the string "^C" sends Ctrl-C). Prints a JSON object: the whole output, the exit
+STEPS_JSON is a list of [expected, reply] or [expected, reply, delay]: wait until `expected`
+appears in the output, wait `delay` seconds more if given, then type `reply` (the string "^C"
+sends Ctrl-C). Prints a JSON object: the whole output, the exit
 status, and whether the terminal has echo on again at the end.
 """
 import json
@@ -45,10 +46,13 @@ def read_until(text, timeout=20.0):
     return True
 
 ok = True
-for expected, reply in steps:
+for step in steps:
+    expected, reply = step[0], step[1]
     if not read_until(expected):
         ok = False
         break
+    if len(step) > 2:
+        time.sleep(step[2])
     os.write(master, b"\x03" if reply == "^C" else reply.encode())
 
 echo_on = None
