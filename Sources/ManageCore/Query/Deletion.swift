@@ -40,7 +40,7 @@ struct DeletionCollector {
       case .restrict: restricted.append((holder, relation.field, pointing))
       case .setNull: fieldUpdates.append((holder, relation.field, pointing, .null))
       case .setDefault:
-        let value = try relation.field.default.map { try ModelValue(default: $0, field: relation.field).sqlValue(for: relatedKey(relation.field)) } ?? .null
+        let value = try relation.field.default.map { try ModelValue(default: $0, field: relation.field).sqlValue(for: schema.keyField(referencedBy: relation.field)) } ?? .null
         fieldUpdates.append((holder, relation.field, pointing, value))
       case .doNothing: break
       }
@@ -53,12 +53,6 @@ struct DeletionCollector {
         if !pointing.isEmpty, (field.onDelete ?? .cascade) == .cascade { try collect(holder, keys: pointing) }
       }
     }
-  }
-
-  private func relatedKey(_ field: FieldSchema) -> FieldSchema {
-    var key = field.relatedModel.flatMap(schema.model)?.primaryKey ?? FieldSchema(name: "id", type: .integer)
-    if key.type.isAutoIncrement { key.type = .integer }
-    return key
   }
 
   private func keysOf(_ model: ModelSchema, where column: String, in keys: [SQLValue]) throws -> [SQLValue] {

@@ -52,13 +52,8 @@ public final class ModelInstance {
     set { values[primaryKeyField.name] = newValue }
   }
 
-  /// The field `name` or `<fk>_id` names, and whether the name was the `_id` form.
-  public func field(named name: String) -> (field: FieldSchema, isAttname: Bool)? {
-    if name == "pk" { return (primaryKeyField, false) }
-    if let field = model.field(name), field.isConcrete { return (field, false) }
-    if let field = model.fields.first(where: { $0.type.isConcreteRelation && $0.column == name }) { return (field, true) }
-    return nil
-  }
+  /// The stored field that `name`, `<fk>_id` or `pk` names.
+  public func field(named name: String) -> FieldSchema? { model.storedField(named: name) }
 
   /// Sets a field by name (`title`, `author_id`, `pk`); a foreign key takes the related
   /// row's primary key.
@@ -68,7 +63,7 @@ public final class ModelInstance {
         "Direct assignment to the forward side of a many-to-many set is prohibited. Use \(name).set() instead.",
         kind: "TypeError")
     }
-    guard let (field, _) = field(named: name) else {
+    guard let field = field(named: name) else {
       throw QueryError("'\(model.name)' object has no attribute '\(name)'", kind: "AttributeError")
     }
     values[field.name] = value
@@ -103,5 +98,14 @@ public final class ModelInstance {
     }
     for (name, value) in annotations.pairs { parts.append("\(name)=\(value.repr)") }
     return "<\(model.name): " + parts.joined(separator: ", ") + ">"
+  }
+}
+
+extension ModelSchema {
+  /// The column-backed field that `name` (`title`), `<fk>_id` (`author_id`) or `pk` names.
+  public func storedField(named name: String) -> FieldSchema? {
+    if name == "pk" { return primaryKey ?? FieldSchema(name: "id", type: .auto) }
+    if let field = field(name), field.isConcrete { return field }
+    return fields.first { $0.type.isConcreteRelation && $0.column == name }
   }
 }

@@ -175,9 +175,7 @@ struct QueryCompiler {
   /// The field a relation column's values are typed as: the target's primary key.
   private func valueField(_ field: FieldSchema?) -> FieldSchema? {
     guard let field, field.type.isRelation else { return field }
-    var key = field.relatedModel.flatMap(schema.model)?.primaryKey ?? FieldSchema(name: "id", type: .integer)
-    if key.type.isAutoIncrement { key.type = .integer }
-    return key
+    return schema.keyField(referencedBy: field)
   }
 
   // MARK: - Conditions

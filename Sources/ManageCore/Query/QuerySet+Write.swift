@@ -39,8 +39,7 @@ extension QuerySet {
     var assignments: [String] = []
     var arguments: [SQLValue] = []
     for (name, operand) in pairs {
-      let probe = ModelInstance(model: model, values: [:], isStored: false)
-      guard let (field, _) = probe.field(named: name) else {
+      guard let field = model.storedField(named: name) else {
         if model.field(name)?.type == .manyToMany {
           throw QueryError("Cannot update model field \(model.name).\(name) (only non-relations and foreign keys permitted).")
         }
@@ -51,7 +50,7 @@ extension QuerySet {
       switch operand {
       case .value(let value):
         assignments.append("\(Identifier.quoted(field.column!)) = ?")
-        arguments.append(try value.sqlValue(for: field.type.isRelation ? relatedKeyField(field) : field))
+        arguments.append(try value.sqlValue(for: field.type.isRelation ? schema.keyField(referencedBy: field) : field))
       case .expression(let expression):
         let fragment = try compiler.expression(expression)
         assignments.append("\(Identifier.quoted(field.column!)) = \(fragment.sql)")
@@ -69,12 +68,6 @@ extension QuerySet {
       try connection.run(sql, arguments + selection.arguments)
       return connection.changes
     }
-  }
-
-  func relatedKeyField(_ field: FieldSchema) -> FieldSchema {
-    var key = field.relatedModel.flatMap(schema.model)?.primaryKey ?? FieldSchema(name: "id", type: .integer)
-    if key.type.isAutoIncrement { key.type = .integer }
-    return key
   }
 
   /// `get_or_create(defaults=..., **lookups)`: the row, and whether it was made.
@@ -159,8 +152,7 @@ extension ModelInstance {
   func sqlValue(_ field: FieldSchema, schema: ProjectSchema?) throws -> SQLValue {
     let value = values[field.name] ?? .null
     if field.type.isRelation {
-      var key = field.relatedModel.flatMap { schema?.model($0) }?.primaryKey ?? FieldSchema(name: "id", type: .integer)
-      if key.type.isAutoIncrement { key.type = .integer }
+      let key = schema?.keyField(referencedBy: field) ?? FieldSchema(name: "id", type: .integer)
       return try value.sqlValue(for: key)
     }
     return try value.sqlValue(for: field)

@@ -77,6 +77,14 @@ extension ProjectSchema {
     return result
   }
 
+  /// The field a relation's values are typed as: the target's primary key, as a plain
+  /// integer when it is an auto field (a foreign key holds the number, not a new id).
+  public func keyField(referencedBy field: FieldSchema) -> FieldSchema {
+    var key = field.relatedModel.flatMap(model)?.primaryKey ?? FieldSchema(name: "id", type: .integer)
+    if key.type.isAutoIncrement { key.type = .integer }
+    return key
+  }
+
   /// The names a query on `model` can use: fields, then reverse relations, sorted as Django's
   /// FieldError lists them.
   public func queryNames(of model: ModelSchema) -> [String] {

@@ -71,9 +71,7 @@ public final class Interpreter {
   private func assign(_ target: Target, _ value: ShellValue) throws {
     switch target {
     case .name(let name, _):
-      if Builtins.functions.contains(name) || globals[name].map(isModelBinding) == true {
-        // Python allows shadowing; so do we, but a model name shadowed is a trap worth naming.
-      }
+      // Python lets a name shadow a model or builtin; so does the shell.
       globals[name] = value
     case .attribute(let base, let name, _):
       let receiver = try evaluate(base)
@@ -99,11 +97,6 @@ public final class Interpreter {
       }
       for (target, item) in zip(targets, items) { try assign(target, item) }
     }
-  }
-
-  private func isModelBinding(_ value: ShellValue) -> Bool {
-    if case .model = value { return true }
-    return false
   }
 
   func setAttribute(_ object: ModelInstance, _ name: String, _ value: ShellValue) throws {
