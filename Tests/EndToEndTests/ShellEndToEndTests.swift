@@ -73,6 +73,15 @@ struct ShellEndToEndTests {
     #expect(!project.exists("db.sqlite3"), "no empty database is left behind")
   }
 
+  @Test func brokenModelsAreListedNotQueried() throws {
+    let project = try TemporaryDirectory.copyOfFixture("invalid")
+    try project.write("db.sqlite3", "")
+    let result = try Manage.run(["shell", "-c", "1"], in: project.path)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("shop/models.yaml:4:20: shop.Product.name: (schema.E001) Unknown field type 'chr'."))
+    #expect(result.stderr.contains("error: The models have 11 errors; the shell needs them fixed."))
+  }
+
   struct Session: Decodable { var output: String; var status: Int32; var steps_ok: Bool }
 
   func interactive(_ project: TemporaryDirectory, steps: [[Any]]) throws -> Session {

@@ -39,6 +39,15 @@ public struct ShellCommand: ManageCommand {
   public func run(context: CommandContext) async throws {
     let settings = try context.settings()
     let schema = try context.schema()
+    // Queries need models that make sense: like Django's shell failing to import a broken
+    // models.py, but with every mistake listed.
+    let problems = schema.diagnostics.filter { $0.isSerious() }
+    if !problems.isEmpty {
+      context.console.printError(problems.map(\.rendered).joined(separator: "\n"))
+      throw CommandFailure(
+        "The models have \(problems.count) error\(problems.count == 1 ? "" : "s"); the shell needs them fixed.",
+        hint: "`manage check` lists them too.")
+    }
     let path = settings.database.path
     if path != ":memory:" && !FileManager.default.fileExists(atPath: path) {
       throw CommandFailure(
