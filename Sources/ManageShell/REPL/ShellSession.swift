@@ -66,6 +66,8 @@ public final class ShellSession {
       writeError(error.line + "\n")
       if error.message.hasPrefix("no such table") {
         writeError("  (the table is missing: run `manage makemigrations` and `manage migrate`)\n")
+      } else if error.message.hasPrefix("database is locked") {
+        writeError("  (another process holds the write lock; the shell waited 5 seconds. Nothing was written.)\n")
       }
     } catch let error as QueryError {
       output.flush()
