@@ -141,7 +141,7 @@ public final class ShellSession {
       rows.append([name, "reverse \(relation.field.type.djangoName)", "", "← \(relation.holder.label).\(relation.field.name)"])
     }
     let header = "\(model.label)  (table \(model.dbTable)" + (model.ordering.isEmpty ? "" : ", ordering \(model.ordering.joined(separator: ", "))") + ")\n"
-    return header + ResultPrinter.table(["field", "type", "column", ""], rows)
+    return header + ResultPrinter.table(["field", "type", "column", "notes"], rows)
   }
 
   static let help = """
