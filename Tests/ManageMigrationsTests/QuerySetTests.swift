@@ -220,6 +220,10 @@ struct QuerySetTests {
       "SELECT a.username, COUNT(p.id) FROM blog_author a LEFT JOIN blog_post p ON p.author_id = a.id GROUP BY a.id HAVING COUNT(p.id) > 0 ORDER BY a.username")
     let having = try authors.filter("n__gt", .int(0)).orderBy(["username"]).valuesList(["username", "n"]).results(f.connection)
     #expect(having.map(\.repr) == expected.map { "('\($0[0].string!)', \($0[1].int!))" })
+    // aggregate() over an annotation reads the grouped rows as a subquery.
+    let average = try authors.aggregate([("avg", Aggregate(.avg, .field("n"))), ("most", Aggregate(.max, .field("n")))], f.connection)
+    #expect(average["avg"] == .double(4.0 / 3.0))
+    #expect(average["most"] == .int(2))
     // values().annotate(): one row per status.
     let perStatus = try posts.values(["status"]).annotate([("total", .aggregate(Aggregate(.sum, .field("score"))))]).orderBy(["status"]).results(f.connection)
     #expect(perStatus.map(\.repr) == ["{'status': 'draft', 'total': 9}", "{'status': 'published', 'total': 6}"])

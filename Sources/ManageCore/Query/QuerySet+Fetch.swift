@@ -169,7 +169,7 @@ extension QuerySet {
 
   /// `aggregate(total=Sum("score"), …)`: one dictionary over all matching rows.
   func compileAggregate(_ pairs: [(String, Aggregate)]) throws -> Compiled {
-    if isGrouped { throw QueryError("aggregate() over an aggregate annotation is not supported; use values() and annotate().", kind: "NotSupportedError") }
+    if isGrouped { return try compileAggregateOverGroups(pairs) }
     var base = QuerySet(model: model, schema: schema)
     base.annotations = annotations
     if isSliced || isDistinct || isEmpty {
@@ -185,6 +185,33 @@ extension QuerySet {
     var sql = "SELECT " + select.map(\.sql).joined(separator: ", ") + " FROM " + compiler.fromClause
     if !whereParts.isEmpty { sql += " WHERE " + whereParts.map { "(\($0.sql))" }.joined(separator: " AND ") }
     return Compiled(sql: sql, arguments: select.flatMap(\.arguments) + whereParts.flatMap(\.arguments), outputs: [])
+  }
+
+  /// `annotate(n=Count("posts")).aggregate(Avg("n"))`: the grouped rows become a subquery
+  /// whose columns the aggregates read, as Django does it.
+  private func compileAggregateOverGroups(_ pairs: [(String, Aggregate)]) throws -> Compiled {
+    var paths: [String] = []
+    for (name, aggregate) in pairs {
+      guard case .field(let path) = aggregate.argument, aggregate.filter == nil else {
+        throw QueryError(
+          "aggregate() over grouped rows takes a field or annotation name ('\(name)' has an expression or a filter).",
+          kind: "NotSupportedError")
+      }
+      if path != "*" && !paths.contains(path) { paths.append(path) }
+    }
+    var inner = self
+    inner.shape = .values(paths.isEmpty ? ["pk"] : paths)
+    inner.groupsByValues = false
+    inner.ordering = []
+    let compiled = try inner.compile(prefix: "g", aliased: true)
+    let select = pairs.map { _, aggregate -> String in
+      let function = aggregate.function == .avg ? "AVG" : aggregate.function.rawValue.uppercased()
+      guard case .field(let path) = aggregate.argument, path != "*" else { return "\(function)(*)" }
+      return "\(function)(\(aggregate.distinct ? "DISTINCT " : "")\"subquery\".\(Identifier.quoted(path)))"
+    }
+    return Compiled(
+      sql: "SELECT \(select.joined(separator: ", ")) FROM (\(compiled.sql)) AS \"subquery\"", arguments: compiled.arguments,
+      outputs: [])
   }
 
   /// Runs `aggregate(...)` and returns its dictionary.

@@ -185,7 +185,8 @@ public struct QuerySet: Sendable {
   var isGrouped: Bool { annotations.contains { $0.expression.containsAggregate } }
 
   /// The SELECT for this query. `select` replaces the column list (COUNT(*), a primary key).
-  func compile(prefix: String = "t", onlyPrimaryKey: Bool = false) throws -> Compiled {
+  /// `aliased` names each column by its key (`AS "n"`), for a query read as a subquery.
+  func compile(prefix: String = "t", onlyPrimaryKey: Bool = false, aliased: Bool = false) throws -> Compiled {
     var compiler = QueryCompiler(schema: schema, base: model, annotations: annotations, aliasPrefix: prefix)
     var select: [Fragment] = []
     var outputs: [Output] = []
@@ -273,7 +274,10 @@ public struct QuerySet: Sendable {
       let resolved = try compiler.value(descending ? String(item.dropFirst()) : item)
       orderParts.append(Fragment(sql: resolved.sql + (descending ? " DESC" : " ASC"), arguments: resolved.arguments))
     }
-    var sql = "SELECT " + (isDistinct ? "DISTINCT " : "") + select.map(\.sql).joined(separator: ", ")
+    let columns = aliased
+      ? zip(select, outputs).map { "\($0.sql) AS \(Identifier.quoted($1.key))" }
+      : select.map(\.sql)
+    var sql = "SELECT " + (isDistinct ? "DISTINCT " : "") + columns.joined(separator: ", ")
     var arguments = select.flatMap(\.arguments)
     sql += " FROM " + compiler.fromClause
     if !whereParts.isEmpty {
