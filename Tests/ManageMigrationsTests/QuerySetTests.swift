@@ -144,6 +144,14 @@ struct QuerySetTests {
     #expect(try f.ids(authors.filter("posts__isnull", .bool(true))) == [3])
     #expect(try f.ids(authors.filter("edited__title", .text("Hello 100% world"))) == [2])
     #expect(try f.ids(authors.filter("posts__tags__name", .text("sql"))) == [2])
+    // Django's rule for multi-valued relations: conditions in one filter() call must hold for
+    // the same post; conditions in chained calls may hold for different posts.
+    let sameCall: Q = .condition("posts__status", .value(.text("draft"))) & .condition("posts__title", .value(.text("Hello 100% world")))
+    #expect(try f.ids(authors.filter(sameCall)) == [])
+    #expect(try f.ids(authors.filter("posts__status", .text("draft")).filter("posts__title", .text("Hello 100% world")).distinct()) == [1])
+    // A filter before annotate() limits what the annotation counts, as in Django.
+    let drafts = try authors.filter("posts__status", .text("draft")).annotate([("n", .aggregate(Aggregate(.count, .field("posts"))))])
+    #expect(try drafts.valuesList(["username", "n"]).results(f.connection).map(\.repr) == ["('bob', 1)", "('ann', 1)"])
     let tags = try f.query("Tag").orderBy(["id"])
     #expect(try f.ids(tags.filter("posts__author__username", .text("bob")).distinct()) == [1, 2])
     // exclude() over a multi-valued relation drops every post with a matching tag.

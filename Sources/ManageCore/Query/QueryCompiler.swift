@@ -26,6 +26,11 @@ struct QueryCompiler {
   private var aliases: [String: String] = [:]
   /// Set once a path walks a relation that can multiply rows (reverse or many-to-many).
   private(set) var usesMultiValuedRelation = false
+  /// Which filter() call is being compiled. Django gives each call its own joins over
+  /// multi-valued relations (`filter(posts__a=1).filter(posts__b=2)` may match two different
+  /// posts) while conditions inside one call share them; the select list, annotations and
+  /// ordering use the first call's joins.
+  var joinScope = 0
 
   init(schema: ProjectSchema, base: ModelSchema, annotations: [(name: String, expression: QueryExpression)], aliasPrefix: String = "t") {
     self.schema = schema
@@ -65,6 +70,9 @@ struct QueryCompiler {
   mutating func resolve(_ path: String) throws -> ResolvedPath {
     let parts = path.components(separatedBy: "__")
     if let annotation = annotations.first(where: { $0.name == parts[0] }) {
+      let scope = joinScope
+      joinScope = 0
+      defer { joinScope = scope }
       let fragment = try expression(annotation.expression)
       return ResolvedPath(
         sql: fragment.sql, arguments: fragment.arguments, field: try outputField(annotation.expression),
@@ -86,6 +94,7 @@ struct QueryCompiler {
             let relation = Relation(kind: .manyToMany, field: field, holder: model, from: model, to: target)
             let through = relation.through!
             let from = alias
+            if joinScope > 0 { key += "@\(joinScope)" }
             let middle = join(key + "#through") {
               "LEFT OUTER JOIN \(Identifier.quoted(through.table)) AS \($0) ON \(from).\(Identifier.quoted(model.primaryKey?.column ?? "id")) = \($0).\(Identifier.quoted(through.holderColumn))"
             }
@@ -121,6 +130,7 @@ struct QueryCompiler {
         let holderKey = holder.primaryKey?.column ?? "id"
         let modelKey = model.primaryKey?.column ?? "id"
         let from = alias
+        if joinScope > 0 && relation.field.type != .oneToOne { key += "@\(joinScope)" }
         if let through = relation.through {
           let middle = join(key + "#through") {
             "LEFT OUTER JOIN \(Identifier.quoted(through.table)) AS \($0) ON \(from).\(Identifier.quoted(modelKey)) = \($0).\(Identifier.quoted(through.targetColumn))"

@@ -181,7 +181,10 @@ extension QuerySet {
     var select: [Fragment] = []
     for (_, aggregate) in pairs { select.append(try compiler.expression(.aggregate(aggregate))) }
     var whereParts: [Fragment] = []
-    for condition in base.conditions { whereParts.append(try compiler.condition(condition)) }
+    for (index, condition) in base.conditions.enumerated() {
+      compiler.joinScope = index
+      whereParts.append(try compiler.condition(condition))
+    }
     var sql = "SELECT " + select.map(\.sql).joined(separator: ", ") + " FROM " + compiler.fromClause
     if !whereParts.isEmpty { sql += " WHERE " + whereParts.map { "(\($0.sql))" }.joined(separator: " AND ") }
     return Compiled(sql: sql, arguments: select.flatMap(\.arguments) + whereParts.flatMap(\.arguments), outputs: [])

@@ -75,8 +75,8 @@ extension QuerySet {
     _ lookups: [(String, ModelValue)], defaults: [(String, ModelValue)] = [], _ connection: Connection
   ) throws -> (ModelInstance, Bool) {
     try connection.savepoint("manage_get_or_create") {
-      var query = self
-      for (path, value) in lookups { query = try query.filter(path, value) }
+      // One filter() call, as Django's get(**kwargs): the lookups share their joins.
+      let query = lookups.isEmpty ? self : try filter(Q.all(lookups.map { ($0.0, .value($0.1)) }))
       do {
         if case .instance(let found) = try query.get(connection) { return (found, false) }
       } catch let error as QueryError where error.kind.hasSuffix(".DoesNotExist") {}
@@ -91,8 +91,7 @@ extension QuerySet {
     _ connection: Connection
   ) throws -> (ModelInstance, Bool) {
     try connection.savepoint("manage_update_or_create") {
-      var query = self
-      for (path, value) in lookups { query = try query.filter(path, value) }
+      let query = lookups.isEmpty ? self : try filter(Q.all(lookups.map { ($0.0, .value($0.1)) }))
       do {
         if case .instance(let found) = try query.get(connection) {
           for (name, value) in defaults { try found.set(name, value) }

@@ -258,10 +258,12 @@ public struct QuerySet: Sendable {
     var whereParts: [Fragment] = []
     var havingParts: [Fragment] = []
     if isEmpty { whereParts.append(Fragment(sql: "0 = 1")) }
-    for condition in conditions {
+    for (index, condition) in conditions.enumerated() {
+      compiler.joinScope = index
       let fragment = try compiler.condition(condition)
       if compiler.refersToAggregate(condition) { havingParts.append(fragment) } else { whereParts.append(fragment) }
     }
+    compiler.joinScope = 0
     var orderParts: [Fragment] = []
     // Django leaves the model's default ordering out of GROUP BY queries over values().
     let order = onlyPrimaryKey && !isSliced ? [] : (ordering ?? (valuesShape && groupsByValues ? [] : model.ordering))
