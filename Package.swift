@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "ManageMigrations", targets: ["ManageMigrations"]),
     .library(name: "ManageAuth", targets: ["ManageAuth"]),
     .library(name: "ManageShell", targets: ["ManageShell"]),
+    .library(name: "ManageJobs", targets: ["ManageJobs"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,13 +59,19 @@ let package = Package(
     // the readline REPL with completion and history, shell and dbshell.
     .target(name: "ManageShell", dependencies: ["ManageCore", "CReadline", "CSQLite"]),
 
+    // Jobs: tasks (tasks.yaml and Swift closures), the durable queue in jobs_job, the worker,
+    // and enqueue, worker and jobs.
+    .target(name: "CSpawn"),
+    .target(name: "ManageJobs", dependencies: ["ManageCore", "ManageMigrations", "CSpawn"]),
+
     // The executable: wires every module's command list into the dispatcher.
-    .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations", "ManageAuth", "ManageShell"]),
+    .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations", "ManageAuth", "ManageShell", "ManageJobs"]),
 
     .testTarget(name: "ManageCoreTests", dependencies: ["ManageCore"]),
     .testTarget(name: "ManageProjectTests", dependencies: ["ManageProject", "ManageCore"]),
     .testTarget(name: "ManageMigrationsTests", dependencies: ["ManageMigrations", "ManageCore"]),
     .testTarget(name: "ManageShellTests", dependencies: ["ManageShell", "ManageCore", "ManageMigrations"]),
+    .testTarget(name: "ManageJobsTests", dependencies: ["ManageJobs", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageAuthTests", dependencies: ["ManageAuth", "ManageCore"]),
     // Runs the built binary as a subprocess against temporary copies of Fixtures/.
     .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore"], exclude: ["Support"]),

@@ -1,9 +1,10 @@
 import ManageAuth
 import ManageCore
+import ManageJobs
 import ManageMigrations
 import ManageProject
 import ManageShell
 
 // Every module's commands, handed to the dispatcher; nothing else belongs here.
 await Dispatcher.main(
-  commands: ProjectCommands.all + MigrationCommands.all + AuthCommands.all + ShellCommands.all, checks: CoreChecks.all)
+  commands: ProjectCommands.all + MigrationCommands.all + AuthCommands.all + ShellCommands.all + JobCommands.all, checks: CoreChecks.all)

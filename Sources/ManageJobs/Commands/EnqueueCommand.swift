@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import ManageCore
+
+/// `manage enqueue TASK [--payload JSON | key=value…]`: validates, inserts, prints the id.
+public struct EnqueueCommand: ManageCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "enqueue",
+    abstract: "Adds a job for a task to the queue and prints its id.",
+    discussion: """
+      The payload is a JSON object given with --payload, or built from key=value pairs (values \\
+      that parse as JSON are typed: n=3 is a number, ok=true a boolean; others are text). The \\
+      task's command gets it on stdin when a worker runs the job. With --unique-key, or for a \\
+      task declared unique, an unfinished job with the same key is returned instead of a new one.
+      """)
+  public static let group = "jobs"
+
+  @Argument(help: "The task to run, as declared in an app's tasks.yaml.")
+  var task: String
+
+  @Argument(help: "Payload fields as key=value (instead of --payload).")
+  var fields: [String] = []
+
+  @Option(help: "The payload as a JSON object.")
+  var payload: String?
+
+  @Option(help: "The queue to put the job on (default: the task's queue).")
+  var queue: String?
+
+  @Option(help: "Higher runs first (default: the task's priority).")
+  var priority: Int?
+
+  @Option(help: "Run no earlier than this long from now: 30s, 5m, 2h.")
+  var delay: String?
+
+  @Option(help: "Run no earlier than this time (ISO 8601, e.g. 2026-12-01T09:00:00Z).")
+  var at: String?
+
+  @Option(help: "Return the unfinished job with this key instead of adding another.")
+  var uniqueKey: String?
+
+  @Option(help: "Output format: text or json.")
+  var format: OutputFormat = .text
+
+  @OptionGroup(title: "Global Options")
+  public var global: GlobalOptions
+
+  public init() {}
+
+  public func run(context: CommandContext) async throws {
+    let project = try JobsProject(context)
+    let definition = try project.tasks.task(task)
+    let body = try Self.payload(json: payload, fields: fields)
+    if delay != nil && at != nil { throw UsageError("Give --delay or --at, not both.") }
+    var runAt: CivilDateTime?
+    if let delay {
+      guard let seconds = DurationText.seconds(delay) else {
+        throw UsageError("--delay must be a duration such as 30s, 5m or 2h, not '\(delay)'")
+      }
+      runAt = CivilDateTime(microsecondsSinceEpoch: project.queue.now().microsecondsSinceEpoch + Int64(seconds * 1_000_000))
+    }
+    if let at {
+      guard let moment = CivilDateTime(iso: Substring(at)) else {
+        throw UsageError("--at must be an ISO 8601 time such as 2026-12-01T09:00:00Z, not '\(at)'")
+      }
+      runAt = moment
+    }
+    let request = JobQueue.Request(task: definition, payload: body, queue: queue, priority: priority, runAt: runAt, uniqueKey: uniqueKey)
+    let (id, existing) = try project.queue.enqueue(request)
+    switch format {
+    case .json:
+      context.console.print(ModelValue.dict(OrderedDictionary([("id", .int(id)), ("status", .text(existing ? "existing" : "queued")), ("task", .text(definition.name))])).jsonText)
+    case .text:
+      if context.verbosity == 0 {
+        context.console.print(String(id))
+      } else if existing {
+        context.console.print("Job \(id) (\(definition.name)) is already queued with that unique key; nothing added.")
+      } else {
+        let when = runAt.map { " to run at \($0.iso) UTC" } ?? ""
+        context.console.print("Enqueued job \(id) (\(definition.name) on queue \(queue ?? definition.queue))\(when).")
+      }
+    }
+  }
+
+  /// The payload from --payload or key=value pairs.
+  static func payload(json: String?, fields: [String]) throws -> ModelValue {
+    if let json {
+      guard fields.isEmpty else { throw UsageError("Give --payload or key=value fields, not both.") }
+      do {
+        _ = try JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])
+      } catch {
+        let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+        throw UsageError("--payload is not valid JSON: \(reason)", hint: "Quote it for the shell: --payload '{\"document_id\": 7}'")
+      }
+      guard let value = try? ModelValue(json: json), case .dict = value else {
+        throw UsageError("--payload must be a JSON object, such as '{\"document_id\": 7}'")
+      }
+      return value
+    }
+    var object = OrderedDictionary()
+    for field in fields {
+      guard let equals = field.firstIndex(of: "="), equals != field.startIndex else {
+        throw UsageError("'\(field)' is not key=value", hint: "Write payload fields as name=value, e.g. document_id=7.")
+      }
+      let key = String(field[..<equals])
+      let text = String(field[field.index(after: equals)...])
+      object[key] = (try? ModelValue(json: text)) ?? .text(text)
+    }
+    return .dict(object)
+  }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import ManageCore
+import ManageMigrations
+
+/// What the job commands share: the database, checked to have the jobs table, and the tasks.
+struct JobsProject {
+  let connection: Connection
+  let queue: JobQueue
+  let tasks: TaskRegistry
+  let settings: Settings
+
+  init(_ context: CommandContext, needsTasks: Bool = true) throws {
+    settings = try context.settings()
+    let registry = try context.registry()
+    guard registry.app("jobs") != nil else {
+      throw JobsError("The jobs app is not installed.", hint: "Add jobs to installed_apps, then run `manage migrate`.")
+    }
+    // A missing database is reported as unapplied migrations, without creating an empty file.
+    if settings.database.path != ":memory:" && !Path.exists(settings.database.path) {
+      try UnappliedMigrations.require(registry: registry, connection: nil)
+    }
+    connection = try context.openDatabase()
+    if try connection.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'jobs_job'") == nil {
+      throw JobsError("The jobs table does not exist yet.", hint: "Run `manage migrate` to create it.")
+    }
+    queue = JobQueue(connection: connection)
+    tasks = needsTasks ? try TaskRegistry(registry: registry, extra: BuiltinTasks.all) : TaskRegistry()
+  }
+}
+
+/// Tasks compiled into manage. `evals.run` joins them with the evals issue.
+public enum BuiltinTasks {
+  public static let all: [TaskDefinition] = []
+}

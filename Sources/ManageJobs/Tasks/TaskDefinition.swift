@@ -1,0 +1,52 @@
+import ManageCore
+
+/// A task jobs can run: a command from an app's tasks.yaml, or a Swift closure registered
+/// through `TaskRegistry`, with its retry policy.
+public struct TaskDefinition: Sendable {
+  /// How the delay grows between attempts.
+  public enum Backoff: String, Sendable, CaseIterable {
+    /// `retry_delay * 2^(attempt-1)` plus up to one `retry_delay` of random jitter.
+    case exponential
+    /// `retry_delay` every time.
+    case fixed
+  }
+
+  /// What running the task means.
+  public enum Body: Sendable {
+    /// A program and its arguments; the payload goes to its stdin as JSON.
+    case command([String], workingDirectory: String)
+    /// A Swift function from payload to result.
+    case closure(@Sendable (ModelValue) async throws -> ModelValue)
+  }
+
+  public var name: String
+  public var body: Body
+  public var queue = "default"
+  public var maxRetries = 3
+  /// Seconds before the first retry.
+  public var retryDelay: Double = 30
+  public var backoff = Backoff.exponential
+  /// Seconds a run may take before it is killed; nil for no limit.
+  public var timeout: Double?
+  public var priority = 0
+  /// Whether enqueues without an explicit unique key deduplicate on the payload.
+  public var unique = false
+  /// The app that declares it (nil for Swift tasks).
+  public var app: String?
+  public var declaredAt = DeclaredAt(nil)
+
+  public init(name: String, body: Body) {
+    self.name = name
+    self.body = body
+  }
+
+  /// Seconds to wait before attempt `attempt + 1`, after `attempt` failed runs; `random` is in 0..<1.
+  public func retryDelay(afterAttempt attempt: Int, random: Double) -> Double {
+    switch backoff {
+    case .fixed: return retryDelay
+    case .exponential:
+      let exponent = min(max(attempt - 1, 0), 30)
+      return retryDelay * Double(1 << exponent) + retryDelay * random
+    }
+  }
+}

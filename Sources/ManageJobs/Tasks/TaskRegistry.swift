@@ -1,0 +1,55 @@
+import ManageCore
+
+/// Every task the project knows: those in the installed apps' tasks.yaml files, then Swift
+/// closures registered in code (`evals.run` will be one).
+public struct TaskRegistry: Sendable {
+  public private(set) var tasks: [String: TaskDefinition] = [:]
+
+  public init() {}
+
+  /// The tasks of every installed app, plus `extra` Swift tasks.
+  public init(registry: AppRegistry, extra: [TaskDefinition] = []) throws {
+    for app in registry.apps {
+      guard let file = app.tasksFile else { continue }
+      let display = registry.settings.display(file)
+      for task in try TasksFileLoader.load(app: app, path: file, displayPath: display, projectDirectory: registry.settings.projectDirectory) {
+        if let existing = tasks[task.name] {
+          throw JobsError(
+            "\(task.declaredAt.location.map { "\($0): " } ?? "")task '\(task.name)' is declared twice",
+            hint: "It is also in \(existing.declaredAt.location?.description ?? existing.app ?? "code"); task names are global.")
+        }
+        tasks[task.name] = task
+      }
+    }
+    for task in extra { try register(task) }
+  }
+
+  /// Adds a Swift task.
+  public mutating func register(_ task: TaskDefinition) throws {
+    if tasks[task.name] != nil { throw JobsError("task '\(task.name)' is already registered") }
+    tasks[task.name] = task
+  }
+
+  /// Registers a closure task: `registry.register("reports.nightly") { payload in … }`.
+  public mutating func register(
+    _ name: String, queue: String = "default", maxRetries: Int = 3, retryDelay: Double = 30,
+    handler: @escaping @Sendable (ModelValue) async throws -> ModelValue
+  ) throws {
+    var task = TaskDefinition(name: name, body: .closure(handler))
+    task.queue = queue
+    task.maxRetries = maxRetries
+    task.retryDelay = retryDelay
+    try register(task)
+  }
+
+  /// The task named `name`, or an error that suggests the closest name.
+  public func task(_ name: String) throws -> TaskDefinition {
+    if let task = tasks[name] { return task }
+    let suggestion = Suggestion.closest(to: name, in: tasks.keys)
+    throw JobsError(
+      "Unknown task '\(name)'." + (suggestion.map { " Did you mean '\($0)'?" } ?? ""),
+      hint: tasks.isEmpty
+        ? "Declare tasks in an app's tasks.yaml (see `manage help enqueue`)."
+        : "Known tasks: " + tasks.keys.sorted().joined(separator: ", ") + ".")
+  }
+}

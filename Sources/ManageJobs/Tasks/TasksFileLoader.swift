@@ -1,0 +1,119 @@
+import ManageCore
+
+/// Reads an app's tasks.yaml:
+///
+/// ```yaml
+/// tasks:
+///   extract_guidance:
+///     command: [python3, tasks/extract_guidance.py]   # or one string run by /bin/sh -c
+///     queue: default
+///     max_retries: 3
+///     retry_delay: 30s
+///     backoff: exponential       # or fixed
+///     timeout: 2m
+///     priority: 0
+///     unique: false
+/// ```
+///
+/// Every mistake is reported with file:line:col and a hint.
+enum TasksFileLoader {
+  static let options = ["command", "queue", "max_retries", "retry_delay", "backoff", "timeout", "priority", "unique", "description"]
+
+  static func load(app: AppConfig, path: String, displayPath: String, projectDirectory: String) throws -> [TaskDefinition] {
+    guard let root = try YAMLFile.load(path: path, displayPath: displayPath) else { return [] }
+    guard let top = root.entries else {
+      throw JobsError("\(root.location): tasks.yaml must be a mapping with a 'tasks' key", hint: "Write `tasks:` and the tasks under it.")
+    }
+    for entry in top where entry.key != "tasks" {
+      throw JobsError("\(entry.keyLocation): unknown key '\(entry.key)' in tasks.yaml", hint: "The file has one key, `tasks:`.")
+    }
+    guard let tasks = root["tasks"] else { return [] }
+    guard let entries = tasks.entries else {
+      throw JobsError("\(tasks.location): 'tasks' must map task names to their settings, not be \(tasks.kindDescription)")
+    }
+    return try entries.map { try task($0, app: app, projectDirectory: projectDirectory) }
+  }
+
+  private static func task(_ entry: YAMLEntry, app: AppConfig, projectDirectory: String) throws -> TaskDefinition {
+    let name = entry.key
+    guard name.split(separator: ".").allSatisfy({ Identifier.isValid(String($0)) }) else {
+      throw JobsError("\(entry.keyLocation): '\(name)' is not a valid task name", hint: "Use letters, digits and underscores.")
+    }
+    guard let settings = entry.value.entries else {
+      throw JobsError("\(entry.value.location): task '\(name)' needs settings, at least `command:`")
+    }
+    for setting in settings where !options.contains(setting.key) {
+      let suggestion = Suggestion.closest(to: setting.key, in: options)
+      throw JobsError(
+        "\(setting.keyLocation): unknown task option '\(setting.key)'",
+        hint: (suggestion.map { "Did you mean '\($0)'? " } ?? "") + "Known: " + options.joined(separator: ", ") + ".")
+    }
+    guard let commandNode = entry.value["command"] else {
+      throw JobsError("\(entry.keyLocation): task '\(name)' has no command", hint: "Add `command: [program, argument]`.")
+    }
+    var argv: [String]
+    if let items = commandNode.items {
+      argv = try items.map {
+        guard case .string = $0.value else { throw JobsError("\($0.location): command arguments must be strings") }
+        return $0.scalarText
+      }
+    } else if let text = commandNode.string {
+      argv = ["/bin/sh", "-c", text]
+    } else {
+      throw JobsError("\(commandNode.location): 'command' must be a list of arguments or a string")
+    }
+    guard let program = argv.first, !program.isEmpty else { throw JobsError("\(commandNode.location): 'command' is empty") }
+    // A relative program is the app's own script when it exists there.
+    if program.contains("/") && !program.hasPrefix("/"), let directory = app.directory, Path.exists(Path.join(directory, program)) {
+      argv[0] = Path.join(directory, program)
+    }
+    for index in argv.indices.dropFirst() where !argv[index].hasPrefix("/") && !argv[index].hasPrefix("-") {
+      if let directory = app.directory, argv[index].contains("/"), Path.exists(Path.join(directory, argv[index])) {
+        argv[index] = Path.join(directory, argv[index])
+      }
+    }
+    var task = TaskDefinition(name: name, body: .command(argv, workingDirectory: projectDirectory))
+    task.app = app.label
+    task.declaredAt = DeclaredAt(entry.keyLocation)
+    if let node = entry.value["queue"] {
+      guard let queue = node.string, !queue.isEmpty else { throw JobsError("\(node.location): 'queue' must be a name") }
+      task.queue = queue
+    }
+    if let node = entry.value["max_retries"] {
+      guard case .int(let count) = node.value, count >= 0 else {
+        throw JobsError("\(node.location): 'max_retries' must be a whole number, 0 or more")
+      }
+      task.maxRetries = count
+    }
+    if let node = entry.value["retry_delay"] { task.retryDelay = try duration(node, "retry_delay") }
+    if let node = entry.value["timeout"] { task.timeout = try duration(node, "timeout") }
+    if let node = entry.value["backoff"] {
+      guard let text = node.string, let backoff = TaskDefinition.Backoff(rawValue: text) else {
+        throw JobsError("\(node.location): 'backoff' must be exponential or fixed")
+      }
+      task.backoff = backoff
+    }
+    if let node = entry.value["priority"] {
+      guard case .int(let priority) = node.value else { throw JobsError("\(node.location): 'priority' must be a whole number") }
+      task.priority = priority
+    }
+    if let node = entry.value["unique"] {
+      guard case .bool(let flag) = node.value else { throw JobsError("\(node.location): 'unique' must be true or false") }
+      task.unique = flag
+    }
+    return task
+  }
+
+  private static func duration(_ node: YAMLNode, _ name: String) throws -> Double {
+    let text: String
+    switch node.value {
+    case .int(let number): text = String(number)
+    case .float(let number): text = String(number)
+    default: text = node.scalarText
+    }
+    guard let seconds = DurationText.seconds(text) else {
+      throw JobsError("\(node.location): '\(name)' must be a duration such as 30s, 5m or 2h, not '\(text)'")
+    }
+    return seconds
+  }
+}
