@@ -54,8 +54,10 @@ enum TasksFileLoader {
     var argv: [String]
     if let items = commandNode.items {
       argv = try items.map {
-        guard case .string = $0.value else { throw JobsError("\($0.location): command arguments must be strings") }
-        return $0.scalarText
+        switch $0.value {
+        case .list, .map, .null: throw JobsError("\($0.location): command arguments must be text, not \($0.kindDescription)")
+        default: return $0.scalarText
+        }
       }
     } else if let text = commandNode.string {
       argv = ["/bin/sh", "-c", text]
