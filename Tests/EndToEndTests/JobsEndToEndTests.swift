@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import ManageCore
+
+/// The queue as operators run it: worker processes killed with -9 and restarted, several
+/// workers on one database, and bad input at the command line.
+@Suite("jobs: crash safety and concurrency", .serialized)
+struct JobsEndToEndTests {
+  /// A project with the jobs app and a `record` task that appends the job's id to runs.txt.
+  func project(jobs count: Int) throws -> TemporaryDirectory {
+    let project = try TemporaryDirectory()
+    try project.write("manage.yaml", "installed_apps: [jobs, work]\n")
+    try project.write("work/tasks.yaml", """
+      tasks:
+        record:
+          command: [/bin/sh, -c, 'echo "$MANAGE_JOB_ID" >> runs.txt']
+          max_retries: 10
+          retry_delay: 100ms
+        missing_program:
+          command: [/no/such/program]
+          max_retries: 0
+      """)
+    #expect(try Manage.run(["migrate", "-v", "0"], in: project.path).status == 0)
+    guard count > 0 else { return project }
+    let connection = try Connection(path: project.path + "/db.sqlite3")
+    try connection.execute("""
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(count))
+      INSERT INTO jobs_job (task, queue, payload, state, priority, attempts, max_retries, run_at, last_error, created_at, updated_at)
+      SELECT 'record', 'default', '{}', 'ready', 0, 0, 10, '2026-01-01 00:00:00', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM n
+      """)
+    return project
+  }
+
+  /// Runs per job id, from the side file.
+  func runs(_ project: TemporaryDirectory) throws -> [Int: Int] {
+    var counts: [Int: Int] = [:]
+    for line in try project.read("runs.txt").split(separator: "\n") { counts[Int(line)!, default: 0] += 1 }
+    return counts
+  }
+
+  func waitUntilFinished(_ connection: Connection, total: Int, seconds: Double) throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if try connection.scalar("SELECT count(*) FROM jobs_job WHERE state IN ('succeeded', 'dead')")?.int == total { return true }
+      usleep(100_000)
+    }
+    return false
+  }
+
+  @Test func killedWorkersLoseNoJobAndRerunOnlyWhatWasInFlight() throws {
+    let total = 5000
+    let project = try project(jobs: total)
+    let connection = try Connection(path: project.path + "/db.sqlite3")
+    // A lease short enough that the killed worker's jobs come back within seconds, long
+    // enough that a busy 2-core machine never starves a live worker's heartbeat past it.
+    let arguments = ["worker", "--concurrency", "4", "--lease", "3s", "-v", "0"]
+    var victim = try Manage.start(arguments, in: project.path, output: project.path + "/victim")
+    let steady = try Manage.start(arguments, in: project.path, output: project.path + "/steady")
+    var inFlight = Set<Int>()
+    func running(_ pid: pid_t) throws -> Set<Int> {
+      Set(try connection.query("SELECT id FROM jobs_job WHERE state = 'running' AND lease_owner LIKE ?", [.text("%:\(pid):%")]).compactMap { $0[0].int })
+    }
+    for round in 0..<4 {
+      usleep(useconds_t(400_000 + round * 150_000))
+      inFlight.formUnion(try running(victim))
+      kill(victim, SIGKILL)
+      _ = Manage.wait(victim)
+      // What the dead worker held is exactly what was in flight when it died.
+      inFlight.formUnion(try running(victim))
+      victim = try Manage.start(arguments, in: project.path, output: project.path + "/victim\(round)")
+    }
+    let finished = try waitUntilFinished(connection, total: total, seconds: 180)
+    for pid in [victim, steady] { kill(pid, SIGTERM) }
+    #expect(Manage.wait(victim) == 0)
+    #expect(Manage.wait(steady) == 0)
+    #expect(finished, "every job finished")
+    #expect(try connection.scalar("SELECT count(*) FROM jobs_job WHERE state = 'succeeded'")?.int == total, "none lost, none dead")
+    #expect(try connection.scalar("SELECT count(*) FROM jobs_job WHERE state = 'running'")?.int == 0, "none stays running")
+    let counts = try runs(project)
+    #expect(counts.count == total, "every job ran")
+    let repeated = Set(counts.filter { $0.value > 1 }.keys)
+    #expect(repeated.isSubset(of: inFlight), "jobs run twice: \(repeated.subtracting(inFlight).sorted().prefix(10)) were not in flight at a kill")
+    print("kill -9 x4: \(inFlight.count) jobs in flight at the kills, \(repeated.count) ran twice")
+  }
+
+  @Test func fourWorkersNeverRunTheSameJob() throws {
+    let total = 1000
+    let project = try project(jobs: total)
+    let connection = try Connection(path: project.path + "/db.sqlite3")
+    let workers = try (0..<4).map { try Manage.start(["worker", "--concurrency", "3", "--burst", "-v", "0"], in: project.path, output: project.path + "/worker\($0)") }
+    for pid in workers { #expect(Manage.wait(pid) == 0) }
+    #expect(try waitUntilFinished(connection, total: total, seconds: 5))
+    let counts = try runs(project)
+    #expect(counts.count == total)
+    #expect(counts.values.allSatisfy { $0 == 1 }, "each job ran exactly once")
+  }
+
+  @Test func enqueueAndWorkerReportBadInputAndKeepGoing() throws {
+    let project = try project(jobs: 0)
+    let unknown = try Manage.run(["enqueue", "recrod"], in: project.path)
+    #expect(unknown.status == 1)
+    #expect(unknown.stderr.contains("error: Unknown task 'recrod'. Did you mean 'record'?"))
+    let badJSON = try Manage.run(["enqueue", "record", "--payload", "{\"document_id\": 7"], in: project.path)
+    #expect(badJSON.status == 2)
+    #expect(badJSON.stderr.contains("--payload is not valid JSON"))
+    let first = try Manage.run(["enqueue", "missing_program", "-v", "0"], in: project.path)
+    let second = try Manage.run(["enqueue", "record", "document_id=7", "--format", "json"], in: project.path)
+    #expect(first.stdout == "1\n")
+    #expect(second.stdout == "{\"id\": 2, \"status\": \"queued\", \"task\": \"record\"}\n")
+    let worker = try Manage.run(["worker", "--burst"], in: project.path)
+    #expect(worker.status == 0)
+    #expect(worker.stderr.contains("job \(first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) missing_program attempt 1/1: failed, dead: could not start /no/such/program: No such file or directory"))
+    #expect(worker.stderr.contains("job 2 record attempt 1/11: succeeded"))
+    let shown = try Manage.run(["jobs", "show", "1", "--format", "json"], in: project.path)
+    #expect(shown.stdout.contains("\"state\": \"dead\""))
+    let listed = try Manage.run(["jobs", "list", "--state", "dead"], in: project.path)
+    #expect(listed.stdout.contains("missing_program"))
+    #expect(try Manage.run(["jobs", "retry", "1"], in: project.path).stdout == "Job 1 is ready to run again.\n")
+    #expect(try Manage.run(["jobs", "cancel", "1"], in: project.path).stdout == "Job 1 cancelled.\n")
+    let purge = try Manage.run(["jobs", "purge", "--older-than", "0s"], in: project.path)
+    #expect(purge.stdout == "Deleted 2 finished job(s) older than 0s.\n")
+    let badTasks = try TemporaryDirectory()
+    try badTasks.write("manage.yaml", "installed_apps: [jobs, work]\n")
+    try badTasks.write("work/tasks.yaml", "tasks:\n  sync:\n    comand: [true]\n")
+    #expect(try Manage.run(["migrate", "-v", "0"], in: badTasks.path).status == 0)
+    let malformed = try Manage.run(["enqueue", "sync"], in: badTasks.path)
+    #expect(malformed.status == 1)
+    #expect(malformed.stderr.contains("error: work/tasks.yaml:3:5: unknown task option 'comand'"))
+    #expect(malformed.stderr.contains("Did you mean 'command'?"))
+  }
+}
