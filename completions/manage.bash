@@ -50,6 +50,8 @@ _manage() {
         completion) _manage_completion ;;
         createsuperuser) _manage_createsuperuser ;;
         dbshell) _manage_dbshell ;;
+        enqueue) _manage_enqueue ;;
+        jobs) _manage_jobs ;;
         makemigrations) _manage_makemigrations ;;
         manpages) _manage_manpages ;;
         migrate) _manage_migrate ;;
@@ -60,6 +62,7 @@ _manage() {
         squashmigrations) _manage_squashmigrations ;;
         startapp) _manage_startapp ;;
         startproject) _manage_startproject ;;
+        worker) _manage_worker ;;
         *) _manage_files ;;
     esac
 }
@@ -187,6 +190,102 @@ _manage_dbshell() {
         *) _manage_files ;;
         *) COMPREPLY=() ;;
     esac
+}
+
+_manage_enqueue() {
+    case "$prev" in
+        --payload) _manage_files; return ;;
+        --queue) _manage_files; return ;;
+        --priority) _manage_files; return ;;
+        --delay) _manage_files; return ;;
+        --at) _manage_files; return ;;
+        --unique-key) _manage_files; return ;;
+        --format) _manage_reply "text json"; return ;;
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --payload --queue --priority --delay --at --unique-key --format --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    local position=0 j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == enqueue ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            --payload|--queue|--priority|--delay|--at|--unique-key|--format|--settings|-v|--verbosity) ((j++)) ;;
+            -*) ;;
+            *) ((position++)) ;;
+        esac
+    done
+    case "$position" in
+        0) _manage_files ;;
+        *) _manage_files ;;
+        *) COMPREPLY=() ;;
+    esac
+}
+
+_manage_jobs() {
+    local sub="" j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == jobs ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            -*) ;;
+            *) sub="${COMP_WORDS[j]}"; break ;;
+        esac
+    done
+    case "$sub" in
+        "")
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --settings -v --verbosity --no-color --force-color --traceback"; else _manage_reply "cancel list purge retry show"; fi
+            return ;;
+        cancel)
+            case "$prev" in
+                --settings) _manage_files "yaml|yml"; return ;;
+                -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+            esac
+            [[ "$cur" == -* ]] && _manage_reply "--help --settings -v --verbosity --no-color --force-color --traceback"
+            return ;;
+        list)
+            case "$prev" in
+                --state) _manage_reply "scheduled ready running succeeded retrying dead cancelled"; return ;;
+                --task) _manage_files; return ;;
+                --limit) _manage_files; return ;;
+                --format) _manage_reply "text json"; return ;;
+                --settings) _manage_files "yaml|yml"; return ;;
+                -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+            esac
+            [[ "$cur" == -* ]] && _manage_reply "--help --state --task --limit --format --settings -v --verbosity --no-color --force-color --traceback"
+            return ;;
+        purge)
+            case "$prev" in
+                --older-than) _manage_files; return ;;
+                --settings) _manage_files "yaml|yml"; return ;;
+                -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+            esac
+            [[ "$cur" == -* ]] && _manage_reply "--help --older-than --settings -v --verbosity --no-color --force-color --traceback"
+            return ;;
+        retry)
+            case "$prev" in
+                --settings) _manage_files "yaml|yml"; return ;;
+                -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+            esac
+            [[ "$cur" == -* ]] && _manage_reply "--help --dead --settings -v --verbosity --no-color --force-color --traceback"
+            return ;;
+        show)
+            case "$prev" in
+                --format) _manage_reply "text json"; return ;;
+                --settings) _manage_files "yaml|yml"; return ;;
+                -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+            esac
+            [[ "$cur" == -* ]] && _manage_reply "--help --format --settings -v --verbosity --no-color --force-color --traceback"
+            return ;;
+    esac
+    COMPREPLY=()
 }
 
 _manage_makemigrations() {
@@ -440,6 +539,23 @@ _manage_startproject() {
         1) COMPREPLY=($(compgen -d -- "$cur")) ;;
         *) COMPREPLY=() ;;
     esac
+}
+
+_manage_worker() {
+    case "$prev" in
+        --queue) _manage_files; return ;;
+        --concurrency) _manage_files; return ;;
+        --max-jobs) _manage_files; return ;;
+        --lease) _manage_files; return ;;
+        --grace) _manage_files; return ;;
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --queue --concurrency --burst --max-jobs --lease --grace --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    COMPREPLY=()
 }
 
 complete -o filenames -F _manage manage

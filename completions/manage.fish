@@ -98,6 +98,29 @@ complete -c manage -n '__manage_using_command dbshell' -l no-color -d 'Don\'t co
 complete -c manage -n '__manage_using_command dbshell' -l force-color -d 'Force colorization of the command output.'
 complete -c manage -n '__manage_using_command dbshell' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
+# enqueue
+complete -c manage -n '__manage_using_command enqueue' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command enqueue' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command enqueue' -l payload -x -a '(__fish_complete_path (commandline -ct))' -d 'The payload as a JSON object.'
+complete -c manage -n '__manage_using_command enqueue' -l queue -x -a '(__fish_complete_path (commandline -ct))' -d 'The queue to put the job on (default: the task\'s queue).'
+complete -c manage -n '__manage_using_command enqueue' -l priority -x -a '(__fish_complete_path (commandline -ct))' -d 'Higher runs first (default: the task\'s priority).'
+complete -c manage -n '__manage_using_command enqueue' -l delay -x -a '(__fish_complete_path (commandline -ct))' -d 'Run no earlier than this long from now: 30s, 5m, 2h.'
+complete -c manage -n '__manage_using_command enqueue' -l at -x -a '(__fish_complete_path (commandline -ct))' -d 'Run no earlier than this time (ISO 8601, e.g. 2026-12-01T09:00:00Z).'
+complete -c manage -n '__manage_using_command enqueue' -l unique-key -x -a '(__fish_complete_path (commandline -ct))' -d 'Return the unfinished job with this key instead of adding another.'
+complete -c manage -n '__manage_using_command enqueue' -l format -x -a 'text json' -d 'Output format: text or json.'
+complete -c manage -n '__manage_using_command enqueue' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command enqueue' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command enqueue' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command enqueue' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command enqueue' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
+# jobs
+complete -c manage -n '__manage_using_command jobs' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command jobs' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command jobs' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command jobs' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command jobs' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
 # makemigrations
 complete -c manage -n '__manage_using_command makemigrations' -a '(__manage_values apps)'
 complete -c manage -n '__manage_using_command makemigrations' -l dry-run -d 'Just show what migrations would be made; don\'t actually write them.'
@@ -208,3 +231,16 @@ complete -c manage -n '__manage_using_command startproject' -s v -l verbosity -x
 complete -c manage -n '__manage_using_command startproject' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
 complete -c manage -n '__manage_using_command startproject' -l force-color -d 'Force colorization of the command output.'
 complete -c manage -n '__manage_using_command startproject' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
+# worker
+complete -c manage -n '__manage_using_command worker' -l queue -x -a '(__fish_complete_path (commandline -ct))' -d 'A queue to take jobs from (repeatable; default: all).'
+complete -c manage -n '__manage_using_command worker' -l concurrency -x -a '(__fish_complete_path (commandline -ct))' -d 'Jobs run at the same time.'
+complete -c manage -n '__manage_using_command worker' -l burst -d 'Exit when no job is ready instead of waiting for more.'
+complete -c manage -n '__manage_using_command worker' -l max-jobs -x -a '(__fish_complete_path (commandline -ct))' -d 'Exit after this many jobs.'
+complete -c manage -n '__manage_using_command worker' -l lease -x -a '(__fish_complete_path (commandline -ct))' -d 'How long a claim lasts without a heartbeat (30s).'
+complete -c manage -n '__manage_using_command worker' -l grace -x -a '(__fish_complete_path (commandline -ct))' -d 'How long running jobs get to finish after a stop (30s).'
+complete -c manage -n '__manage_using_command worker' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command worker' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command worker' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command worker' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command worker' -l traceback -d 'Show the full error, with its underlying causes, on failure.'

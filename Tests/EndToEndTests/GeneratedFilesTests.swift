@@ -66,6 +66,8 @@ struct GeneratedFilesTests {
       complete_line manage check --fail-level W
       complete_line manage su
       complete_line manage mi
+      complete_line manage jobs l
+      complete_line manage jobs list --state d
       """
     let result = try Manage.spawn(
       ["bash", "-c", script], in: project.path,
@@ -78,5 +80,7 @@ struct GeneratedFilesTests {
     #expect(lines[3] == "WARNING")
     #expect(lines[4] == "summarize", "app commands complete too")
     #expect(lines[5] == "migrate", "mi completes to migrate")
+    #expect(lines[6] == "list", "subcommands complete")
+    #expect(lines[7] == "dead", "and their options' values")
   }
 }

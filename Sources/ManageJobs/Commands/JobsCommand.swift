@@ -25,8 +25,8 @@ struct JobsListCommand: ManageCommand {
   static let configuration = CommandConfiguration(commandName: "list", abstract: "Lists jobs, newest first, with counts per state.")
   static let group = "jobs"
 
-  @Option(help: "Only jobs in this state: scheduled, ready, running, succeeded, retrying, dead, cancelled.")
-  var state: String?
+  @Option(help: "Only jobs in this state.")
+  var state: Job.State?
 
   @Option(help: "Only jobs of this task.")
   var task: String?
@@ -44,17 +44,7 @@ struct JobsListCommand: ManageCommand {
 
   func run(context: CommandContext) async throws {
     let project = try JobsProject(context, needsTasks: false)
-    var wanted: Job.State?
-    if let state {
-      guard let found = Job.State(rawValue: state) else {
-        let names = Job.State.allCases.map(\.rawValue)
-        throw UsageError(
-          "Unknown state '\(state)'." + (Suggestion.closest(to: state, in: names).map { " Did you mean '\($0)'?" } ?? ""),
-          hint: "States: " + names.joined(separator: ", ") + ".")
-      }
-      wanted = found
-    }
-    let jobs = try project.queue.list(state: wanted, task: task, limit: limit)
+    let jobs = try project.queue.list(state: state, task: task, limit: limit)
     if format == .json {
       context.console.print(ModelValue.list(jobs.map { .dict($0.record) }).jsonText)
       return
@@ -197,3 +187,5 @@ enum TextTable {
 public enum JobCommands {
   public static let all: [any ManageCommand.Type] = [EnqueueCommand.self, WorkerCommand.self, JobsCommand.self]
 }
+
+extension Job.State: ExpressibleByArgument {}

@@ -74,6 +74,7 @@ public enum BashCompletion {
   }
 
   private static func commandFunction(_ command: CommandDefinition) -> String {
+    if !command.visibleSubcommands.isEmpty { return subcommandFunction(command) }
     let options = command.visibleArguments.filter { !$0.isPositional }
     let positionals = command.visibleArguments.filter(\.isPositional)
     let valueOptions = options.filter(\.takesValue)
@@ -117,6 +118,40 @@ public enum BashCompletion {
       text += "        *) COMPREPLY=() ;;\n    esac\n"
     }
     text += "}\n\n"
+    return text
+  }
+
+  /// A command with subcommands (`manage jobs list|show|…`): the subcommand names first, then
+  /// the chosen subcommand's options.
+  private static func subcommandFunction(_ command: CommandDefinition) -> String {
+    let own = command.visibleArguments.filter { !$0.isPositional }.flatMap(\.spellings).joined(separator: " ")
+    var text = """
+      _manage_\(functionName(command.commandName))() {
+          local sub="" j seen=""
+          for ((j = 1; j < COMP_CWORD; j++)); do
+              if [[ -z "$seen" ]]; then
+                  [[ "${COMP_WORDS[j]}" == \(command.commandName) ]] && seen=1
+                  continue
+              fi
+              case "${COMP_WORDS[j]}" in
+                  -*) ;;
+                  *) sub="${COMP_WORDS[j]}"; break ;;
+              esac
+          done
+          case "$sub" in
+              "")
+                  if [[ "$cur" == -* ]]; then _manage_reply "--help \(own)"; else _manage_reply "\(command.visibleSubcommands.map(\.commandName).joined(separator: " "))"; fi
+                  return ;;
+
+      """
+    for subcommand in command.visibleSubcommands {
+      let options = subcommand.visibleArguments.filter { !$0.isPositional }
+      text += "        \(subcommand.commandName))\n"
+      text += "            case \"$prev\" in\n\(valueCases(options, indent: "                "))\n            esac\n"
+      text += "            [[ \"$cur\" == -* ]] && _manage_reply \"--help \(options.flatMap(\.spellings).joined(separator: " "))\"\n"
+      text += "            return ;;\n"
+    }
+    text += "    esac\n    COMPREPLY=()\n}\n\n"
     return text
   }
 

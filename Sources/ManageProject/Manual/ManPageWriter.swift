@@ -87,6 +87,19 @@ public enum ManPageWriter {
       page += ".SH OPTIONS\n"
       for option in options { page += optionEntry(option) }
     }
+    // Commands with subcommands (`manage jobs list|show|…`): one subsection each.
+    let subcommands = command.visibleSubcommands
+    if !subcommands.isEmpty {
+      page += ".SH SUBCOMMANDS\n"
+      for subcommand in subcommands {
+        page += ".SS \(escape("manage \(command.commandName) \(subcommand.commandName)"))\n" + paragraph(subcommand.abstract ?? "")
+        let own = subcommand.visibleArguments.filter { $0.sectionTitle != "Global Options" }
+        for argument in own where argument.isPositional {
+          page += ".TP\n.I \(argument.displayValueName)\n" + escape(argumentHelp(argument)) + "\n"
+        }
+        for option in own where !option.isPositional { page += optionEntry(option) }
+      }
+    }
     page += ".SH GLOBAL OPTIONS\n"
     for option in arguments.filter({ $0.sectionTitle == "Global Options" }) { page += optionEntry(option) }
     page += ".TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nShow help information.\n"
