@@ -95,6 +95,27 @@ struct JobsEndToEndTests {
     #expect(counts.values.allSatisfy { $0 == 1 }, "each job ran exactly once")
   }
 
+  @Test func theDemoExtractsGuidanceAndRetriesARateLimit() throws {
+    let project = try TemporaryDirectory.copyOfFixture("demo")
+    #expect(try Manage.run(["makemigrations", "-v", "0"], in: project.path).status == 0)
+    #expect(try Manage.run(["migrate", "-v", "0"], in: project.path).status == 0)
+    #expect(try Manage.run(["shell", "-c", """
+      Document.objects.create(title='Q3 call', checksum='a1', content='We expect revenue of $4.1 to $4.4 billion.')
+      Document.objects.create(title='Flaky', checksum='b2', content='FLAKY. Guidance: revenue of 120 - 135 million.')
+      """], in: project.path).status == 0)
+    #expect(try Manage.run(["enqueue", "extract_guidance", "document_id=1"], in: project.path).stdout == "Enqueued job 1 (extract_guidance on queue default).\n")
+    #expect(try Manage.run(["enqueue", "extract_guidance", "document_id=2", "-v", "0"], in: project.path).stdout == "2\n")
+    #expect(try Manage.run(["enqueue", "extract_guidance", "document_id=1"], in: project.path).stdout.contains("Job 1 (extract_guidance) is already queued"), "the task is unique")
+    // Three claims: both documents, then the flaky one's retry a few seconds later.
+    let worker = try Manage.run(["worker", "--max-jobs", "3"], in: project.path)
+    #expect(worker.status == 0)
+    #expect(worker.stderr.contains("job 2 extract_guidance attempt 1/4: failed, retry in"))
+    #expect(worker.stderr.contains("HTTP 429 from the model provider"))
+    #expect(worker.stderr.contains("job 2 extract_guidance attempt 2/4: succeeded"))
+    let rows = try Manage.run(["shell", "--format", "csv", "-c", "Extraction.objects.order_by('document_id').values_list('document__title', 'output', 'job_id')"], in: project.path)
+    #expect(rows.stdout == "document__title,output,job_id\r\nQ3 call,\"{\"\"revenue_low\"\": 4.1, \"\"revenue_high\"\": 4.4, \"\"unit\"\": \"\"billion\"\"}\",1\r\nFlaky,\"{\"\"revenue_low\"\": 120.0, \"\"revenue_high\"\": 135.0, \"\"unit\"\": \"\"million\"\"}\",2\r\n")
+  }
+
   @Test func enqueueAndWorkerReportBadInputAndKeepGoing() throws {
     let project = try project(jobs: 0)
     let unknown = try Manage.run(["enqueue", "recrod"], in: project.path)

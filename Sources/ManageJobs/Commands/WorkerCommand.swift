@@ -61,7 +61,11 @@ public struct WorkerCommand: ManageCommand {
     options.grace = graceSeconds
     let console = context.console
     let verbosity = context.verbosity
-    let worker = Worker(queue: project.queue, tasks: project.tasks, options: options) { line in
+    // Task commands find the database the way manage does: told, not guessed.
+    var environment = context.environment
+    environment["MANAGE_DATABASE_PATH"] = project.settings.database.path
+    environment["MANAGE_PROJECT_DIR"] = project.settings.projectDirectory
+    let worker = Worker(queue: project.queue, tasks: project.tasks, options: options, environment: environment) { line in
       guard verbosity >= 1 else { return }
       console.printError("[\(CivilDateTime.now().iso.prefix(19))] \(line)")
     }

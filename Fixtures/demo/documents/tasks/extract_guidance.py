@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Stands in for the essay's LLM call: reads a Document, finds the revenue guidance in its text,
+and writes an Extraction row. The payload ({"document_id": N}) comes on stdin; the database path
+and the job's attempt come from the worker's environment. A document whose text says FLAKY fails
+its first attempt the way a rate-limited API does, so the retry can be seen."""
+import datetime
+import json
+import os
+import re
+import sqlite3
+import sys
+
+payload = json.load(sys.stdin)
+document_id = payload["document_id"]
+attempt = int(os.environ.get("MANAGE_JOB_ATTEMPT", "1"))
+database = sqlite3.connect(os.environ["MANAGE_DATABASE_PATH"], timeout=10)
+row = database.execute("SELECT content FROM documents_document WHERE id = ?", (document_id,)).fetchone()
+if row is None:
+    sys.exit(f"document {document_id} does not exist")
+content = row[0]
+if "FLAKY" in content and attempt == 1:
+    sys.exit("HTTP 429 from the model provider: rate limited, try again later")
+
+match = re.search(r"revenue of \$?([\d.]+)\s*(?:to|-|and)\s*\$?([\d.]+)\s*(million|billion)", content, re.I)
+low, high = (float(match.group(1)), float(match.group(2))) if match else (None, None)
+output = {"revenue_low": low, "revenue_high": high, "unit": match.group(3).lower() if match else None}
+confidence = 0.9 if match else 0.1
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+with database:
+    database.execute(
+        "INSERT INTO documents_extraction (document_id, kind, model_name, prompt_version, output, confidence, job_id, created_at) "
+        "VALUES (?, 'guidance', 'demo-extractor', 1, ?, ?, ?, ?) "
+        "ON CONFLICT (document_id, kind, prompt_version) DO UPDATE SET output = excluded.output, confidence = excluded.confidence, job_id = excluded.job_id",
+        (document_id, json.dumps(output), confidence, int(os.environ.get("MANAGE_JOB_ID", "0")), now))
+    database.execute("UPDATE documents_document SET status = 'done' WHERE id = ?", (document_id,))
+print(json.dumps({"document_id": document_id, **output, "confidence": confidence}))
