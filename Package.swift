@@ -67,6 +67,11 @@ let package = Package(
     // The executable: wires every module's command list into the dispatcher.
     .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations", "ManageAuth", "ManageShell", "ManageJobs"]),
 
+    // Issue 6's figures: `swift run -c release manage-jobs-benchmark` (Benchmarks/jobs_speed.py).
+    .executableTarget(
+      name: "manage-jobs-benchmark", dependencies: ["ManageCore", "ManageJobs", "ManageMigrations", "CSpawn"],
+      path: "Benchmarks/JobsBenchmark"),
+
     .testTarget(name: "ManageCoreTests", dependencies: ["ManageCore"]),
     .testTarget(name: "ManageProjectTests", dependencies: ["ManageProject", "ManageCore"]),
     .testTarget(name: "ManageMigrationsTests", dependencies: ["ManageMigrations", "ManageCore"]),

@@ -245,10 +245,11 @@ _manage_jobs() {
             return ;;
         cancel)
             case "$prev" in
+                --format) _manage_reply "text json"; return ;;
                 --settings) _manage_files "yaml|yml"; return ;;
                 -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
             esac
-            [[ "$cur" == -* ]] && _manage_reply "--help --settings -v --verbosity --no-color --force-color --traceback"
+            [[ "$cur" == -* ]] && _manage_reply "--help --format --settings -v --verbosity --no-color --force-color --traceback"
             return ;;
         list)
             case "$prev" in
@@ -264,17 +265,19 @@ _manage_jobs() {
         purge)
             case "$prev" in
                 --older-than) _manage_files; return ;;
+                --format) _manage_reply "text json"; return ;;
                 --settings) _manage_files "yaml|yml"; return ;;
                 -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
             esac
-            [[ "$cur" == -* ]] && _manage_reply "--help --older-than --settings -v --verbosity --no-color --force-color --traceback"
+            [[ "$cur" == -* ]] && _manage_reply "--help --older-than --format --settings -v --verbosity --no-color --force-color --traceback"
             return ;;
         retry)
             case "$prev" in
+                --format) _manage_reply "text json"; return ;;
                 --settings) _manage_files "yaml|yml"; return ;;
                 -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
             esac
-            [[ "$cur" == -* ]] && _manage_reply "--help --dead --settings -v --verbosity --no-color --force-color --traceback"
+            [[ "$cur" == -* ]] && _manage_reply "--help --dead --format --settings -v --verbosity --no-color --force-color --traceback"
             return ;;
         show)
             case "$prev" in

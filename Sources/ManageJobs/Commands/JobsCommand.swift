@@ -108,6 +108,9 @@ struct JobsRetryCommand: ManageCommand {
   @Flag(help: "Retry every dead job.")
   var dead = false
 
+  @Option(help: "Output format: text or json.")
+  var format: OutputFormat = .text
+
   @OptionGroup(title: "Global Options")
   var global: GlobalOptions
 
@@ -121,10 +124,18 @@ struct JobsRetryCommand: ManageCommand {
     let project = try JobsProject(context, needsTasks: false)
     if let id {
       try project.queue.retry(id)
-      context.console.print("Job \(id) is ready to run again.")
+      if format == .json {
+        context.console.print(ModelValue.dict(OrderedDictionary([("id", .int(id)), ("state", .text("ready"))])).jsonText)
+      } else {
+        context.console.print("Job \(id) is ready to run again.")
+      }
     } else {
       let count = try project.queue.retryDead()
-      context.console.print(count == 0 ? "No dead jobs." : "\(count) dead job(s) are ready to run again.")
+      if format == .json {
+        context.console.print(ModelValue.dict(OrderedDictionary([("retried", .int(Int64(count)))])).jsonText)
+      } else {
+        context.console.print(count == 0 ? "No dead jobs." : "\(count) dead job(s) are ready to run again.")
+      }
     }
   }
 }
@@ -136,6 +147,9 @@ struct JobsCancelCommand: ManageCommand {
   @Argument(help: "The job's id.")
   var id: Int64
 
+  @Option(help: "Output format: text or json.")
+  var format: OutputFormat = .text
+
   @OptionGroup(title: "Global Options")
   var global: GlobalOptions
 
@@ -144,7 +158,11 @@ struct JobsCancelCommand: ManageCommand {
   func run(context: CommandContext) async throws {
     let project = try JobsProject(context, needsTasks: false)
     try project.queue.cancel(id)
-    context.console.print("Job \(id) cancelled.")
+    if format == .json {
+      context.console.print(ModelValue.dict(OrderedDictionary([("id", .int(id)), ("state", .text("cancelled"))])).jsonText)
+    } else {
+      context.console.print("Job \(id) cancelled.")
+    }
   }
 }
 
@@ -154,6 +172,9 @@ struct JobsPurgeCommand: ManageCommand {
 
   @Option(help: "Delete succeeded, dead and cancelled jobs that finished longer ago than this: 7d, 12h.")
   var olderThan: String
+
+  @Option(help: "Output format: text or json.")
+  var format: OutputFormat = .text
 
   @OptionGroup(title: "Global Options")
   var global: GlobalOptions
@@ -166,7 +187,11 @@ struct JobsPurgeCommand: ManageCommand {
     }
     let project = try JobsProject(context, needsTasks: false)
     let count = try project.queue.purge(olderThan: seconds)
-    context.console.print("Deleted \(count) finished job(s) older than \(olderThan).")
+    if format == .json {
+      context.console.print(ModelValue.dict(OrderedDictionary([("deleted", .int(Int64(count)))])).jsonText)
+    } else {
+      context.console.print("Deleted \(count) finished job(s) older than \(olderThan).")
+    }
   }
 }
 

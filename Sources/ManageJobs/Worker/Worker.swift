@@ -34,6 +34,13 @@ public final class Worker: @unchecked Sendable {
     public var dead = 0
     public var released = 0
     public var claimed: Int { succeeded + retried + dead + released }
+
+    public init(succeeded: Int = 0, retried: Int = 0, dead: Int = 0, released: Int = 0) {
+      self.succeeded = succeeded
+      self.retried = retried
+      self.dead = dead
+      self.released = released
+    }
   }
 
   let queue: JobQueue
