@@ -10,6 +10,9 @@ final class QueueFixture: @unchecked Sendable {
   private let lock = NSLock()
   private var current = CivilDateTime(iso: "2026-11-27 12:00:00")!
   var queue: JobQueue!
+  /// How long the last `work` call's worker ran, timed on its own thread (the test's await
+  /// can resume later when other tests keep the concurrency pool busy).
+  private(set) var lastRunSeconds: Double = 0
 
   init() throws {
     path = FileManager.default.temporaryDirectory.appendingPathComponent("manage-jobs-\(UUID().uuidString)").path
@@ -54,7 +57,14 @@ final class QueueFixture: @unchecked Sendable {
     let worker = Worker(queue: queue, tasks: registry, options: options, random: { random })
     return try await withCheckedThrowingContinuation { continuation in
       Thread {
-        do { continuation.resume(returning: try worker.run()) } catch { continuation.resume(throwing: error) }
+        let started = Date()
+        do {
+          let summary = try worker.run()
+          self.lastRunSeconds = Date().timeIntervalSince(started)
+          continuation.resume(returning: summary)
+        } catch {
+          continuation.resume(throwing: error)
+        }
       }.start()
     }
   }

@@ -21,7 +21,7 @@ enum CommandRunner {
     var stdinPipe: [Int32] = [-1, -1]
     var stdoutPipe: [Int32] = [-1, -1]
     var stderrPipe: [Int32] = [-1, -1]
-    guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0 else {
+    guard manage_pipe_cloexec(&stdinPipe) == 0, manage_pipe_cloexec(&stdoutPipe) == 0, manage_pipe_cloexec(&stderrPipe) == 0 else {
       throw JobsError("could not create pipes: \(String(cString: strerror(errno)))")
     }
     var actions = posix_spawn_file_actions_t()
@@ -89,7 +89,9 @@ enum CommandRunner {
         let remaining = deadline.timeIntervalSinceNow
         if remaining <= 0 {
           timedOut = true
+          // The group takes any grandchildren; the child itself, in case the group is gone.
           kill(-pid, SIGKILL)
+          kill(pid, SIGKILL)
           break
         }
         wait = Int32(min(remaining * 1000, 1000)) + 1
@@ -110,9 +112,9 @@ enum CommandRunner {
     }
     for descriptor in open { close(descriptor) }
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    // A child that left grandchildren behind: they go with it.
+    // A timed-out child's grandchildren go with it, before the pid can be reused.
     if timedOut { kill(-pid, SIGKILL) }
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let exit: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -(status & 0x7F)
     return Result(
       status: exit, stdout: String(decoding: output, as: UTF8.self), stderr: String(decoding: errors, as: UTF8.self),

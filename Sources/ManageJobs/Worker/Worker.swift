@@ -228,7 +228,10 @@ public final class Worker: @unchecked Sendable {
     let left = lock.withLock { Array(running.keys) }
     guard !left.isEmpty else { return }
     // Their processes go first, so no run outlives the worker that gave it back.
-    for pid in lock.withLock({ running.values.compactMap(\.pid) }) { kill(-pid, SIGKILL) }
+    for pid in lock.withLock({ running.values.compactMap(\.pid) }) {
+      kill(-pid, SIGKILL)
+      kill(pid, SIGKILL)
+    }
     try queue.record(left.map { ($0, .released) }, owner: owner)
     lock.withLock { for id in left { running[id] = nil } }
     summary.released += left.count
