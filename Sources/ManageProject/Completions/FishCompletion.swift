@@ -64,6 +64,13 @@ public enum FishCompletion {
           text += "complete -c manage \(condition)\(flags(argument))\n"
         }
       }
+      // Subcommands (`manage jobs list|show|…`) and each one's options.
+      for subcommand in command.visibleSubcommands {
+        text += "complete -c manage \(condition) -f -a '\(subcommand.commandName)' -d '\(escape(subcommand.abstract ?? ""))'\n"
+        for argument in subcommand.visibleArguments where !argument.isPositional && argument.sectionTitle != "Global Options" {
+          text += "complete -c manage \(condition)\(flags(argument))\n"
+        }
+      }
     }
     return text
   }
