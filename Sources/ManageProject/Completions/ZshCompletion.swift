@@ -55,10 +55,22 @@ public enum ZshCompletion {
     for command in commands {
       text += "_manage_\(BashCompletion.functionName(command.commandName))() {\n    _arguments \\\n"
       text += "        '(- *)'{-h,--help}'[Show help information.]' \\\n"
-      let arguments = command.visibleArguments
+      var specs = command.visibleArguments.map(spec)
+      // Subcommands (`manage jobs list|show|…`): their names first, then their options.
+      if !command.visibleSubcommands.isEmpty {
+        specs.append("'1:subcommand:(\(command.visibleSubcommands.map(\.commandName).joined(separator: " ")))'")
+        var seen = Set(command.visibleArguments.flatMap(\.spellings))
+        for subcommand in command.visibleSubcommands {
+          for argument in subcommand.visibleArguments where !argument.isPositional && seen.isDisjoint(with: argument.spellings) {
+            seen.formUnion(argument.spellings)
+            specs.append(spec(argument))
+          }
+        }
+      }
+      let arguments = specs
       for (index, argument) in arguments.enumerated() {
         let last = index == arguments.count - 1
-        text += "        \(spec(argument))\(last ? "" : " \\")\n"
+        text += "        \(argument)\(last ? "" : " \\")\n"
       }
       if arguments.isEmpty { text = String(text.dropLast(3)) + "\n" }
       text += "}\n\n"
