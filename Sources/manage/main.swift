@@ -7,4 +7,4 @@ import ManageShell
 
 // Every module's commands, handed to the dispatcher; nothing else belongs here.
 await Dispatcher.main(
-  commands: ProjectCommands.all + MigrationCommands.all + AuthCommands.all + ShellCommands.all + JobCommands.all, checks: CoreChecks.all)
+  commands: ProjectCommands.all + MigrationCommands.all + AuthCommands.all + ShellCommands.all + JobCommands.all, checks: CoreChecks.all + JobChecks.all)

@@ -169,11 +169,20 @@ struct JobsEndToEndTests {
     #expect(purge.stdout == "Deleted 2 finished job(s) older than 0s.\n")
     let badTasks = try TemporaryDirectory()
     try badTasks.write("manage.yaml", "installed_apps: [jobs, work]\n")
-    try badTasks.write("work/tasks.yaml", "tasks:\n  sync:\n    comand: [true]\n")
+    try badTasks.write("work/tasks.yaml", "tasks:\n  sync:\n    command: [true]\n")
     #expect(try Manage.run(["migrate", "-v", "0"], in: badTasks.path).status == 0)
+    try badTasks.write("work/tasks.yaml", "tasks:\n  sync:\n    comand: [true]\n")
     let malformed = try Manage.run(["enqueue", "sync"], in: badTasks.path)
     #expect(malformed.status == 1)
     #expect(malformed.stderr.contains("error: work/tasks.yaml:3:5: unknown task option 'comand'"))
     #expect(malformed.stderr.contains("Did you mean 'command'?"))
+    // `manage check` reports it too, and a program that is not there.
+    let checked = try Manage.run(["check"], in: badTasks.path)
+    #expect(checked.status == 1)
+    #expect(checked.stderr.contains("work/tasks.yaml:3:5: tasks: (jobs.E001) unknown task option 'comand'"))
+    try badTasks.write("work/tasks.yaml", "tasks:\n  sync:\n    command: [no-such-program-here]\n")
+    let warned = try Manage.run(["check"], in: badTasks.path)
+    #expect(warned.status == 0)
+    #expect(warned.stderr.contains("work/tasks.yaml:2:3: work.sync: (jobs.W001) Task 'sync' runs 'no-such-program-here', which is not on PATH."))
   }
 }
