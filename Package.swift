@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "ManageAuth", targets: ["ManageAuth"]),
     .library(name: "ManageShell", targets: ["ManageShell"]),
     .library(name: "ManageJobs", targets: ["ManageJobs"]),
+    .library(name: "ManageEvals", targets: ["ManageEvals"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -64,6 +65,9 @@ let package = Package(
     .target(name: "CSpawn"),
     .target(name: "ManageJobs", dependencies: ["ManageCore", "ManageMigrations", "CSpawn"]),
 
+    // Evals: suites (YAML golden sets), providers, scorers, the runner and `manage evals`.
+    .target(name: "ManageEvals", dependencies: ["ManageCore", "ManageMigrations", "ManageJobs"]),
+
     // The executable: wires every module's command list into the dispatcher.
     .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations", "ManageAuth", "ManageShell", "ManageJobs"]),
 
@@ -77,6 +81,7 @@ let package = Package(
     .testTarget(name: "ManageMigrationsTests", dependencies: ["ManageMigrations", "ManageCore"]),
     .testTarget(name: "ManageShellTests", dependencies: ["ManageShell", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageJobsTests", dependencies: ["ManageJobs", "ManageCore", "ManageMigrations"]),
+    .testTarget(name: "ManageEvalsTests", dependencies: ["ManageEvals", "ManageCore"]),
     .testTarget(name: "ManageAuthTests", dependencies: ["ManageAuth", "ManageCore"]),
     // Runs the built binary as a subprocess against temporary copies of Fixtures/.
     .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore"], exclude: ["Support"]),

@@ -159,7 +159,8 @@ extension ModelValue {
     self.init(node: node)
   }
 
-  init(node: YAMLNode) {
+  /// A YAML or JSON node as data: mappings keep their key order.
+  public init(node: YAMLNode) {
     switch node.value {
     case .null: self = .null
     case .bool(let flag): self = .bool(flag)

@@ -6,15 +6,18 @@ import ManageCore
 /// together (so neither pipe fills and blocks the child), the whole process group killed past
 /// the timeout. The child gets its own process group, so a Ctrl-C at the worker's terminal
 /// reaches the worker (which lets runs finish) and not the runs themselves.
-enum CommandRunner {
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var timedOut: Bool
+public enum CommandRunner {
+  /// How a run ended: its exit status (negative: killed by that signal), output and whether it
+  /// was killed at its timeout.
+  public struct Result: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var timedOut: Bool
   }
 
-  static func run(
+  /// Runs `argv` in `workingDirectory` with `input` on stdin; kills it past `timeout` seconds.
+  public static func run(
     _ argv: [String], workingDirectory: String, input: String, environment: [String: String], timeout: Double?,
     started: (pid_t) -> Void = { _ in }
   ) throws -> Result {

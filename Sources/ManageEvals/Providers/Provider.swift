@@ -1,0 +1,65 @@
+import Foundation
+import ManageCore
+import ManageJobs
+
+/// What a provider answered for one prompt.
+public struct ProviderAnswer: Sendable {
+  public var output: String
+  /// Milliseconds from asking to the answer.
+  public var latency: Double
+  public var tokensIn: Int?
+  public var tokensOut: Int?
+
+  public init(output: String, latency: Double, tokensIn: Int? = nil, tokensOut: Int? = nil) {
+    self.output = output
+    self.latency = latency
+    self.tokensIn = tokensIn
+    self.tokensOut = tokensOut
+  }
+}
+
+/// Where answers come from. `command`, `recorded` and `echo` work offline; the HTTP providers
+/// (OpenAI and Anthropic wire formats) are declared here and run in a later step of issue 7.
+public enum Provider: Sendable {
+  /// A program: the prompt on stdin (or as its last argument), the answer on stdout.
+  case command([String], promptAsArgument: Bool, timeout: Double?, workingDirectory: String)
+  /// Answers replayed from a JSONL file of {"case_id" or "prompt", "output"} lines.
+  case recorded([String: String])
+  /// The prompt itself: for testing suites and the harness.
+  case echo
+
+  /// A stable description for reports and the answer cache's key.
+  public var label: String {
+    switch self {
+    case .command(let argv, _, _, _): "command:" + argv.joined(separator: " ")
+    case .recorded: "recorded"
+    case .echo: "echo"
+    }
+  }
+
+  /// The answer for `prompt` (case `caseID`); throws the provider's error, which counts as an
+  /// error, not a failure.
+  public func answer(_ prompt: String, caseID: String, environment: [String: String]) throws -> ProviderAnswer {
+    let started = Date()
+    switch self {
+    case .echo:
+      return ProviderAnswer(output: prompt, latency: Date().timeIntervalSince(started) * 1000)
+    case .recorded(let answers):
+      guard let output = answers["case:" + caseID] ?? answers["prompt:" + prompt] else {
+        throw EvalsError("no recorded answer for case '\(caseID)'", exitCode: 1)
+      }
+      return ProviderAnswer(output: output, latency: 0)
+    case .command(let argv, let asArgument, let timeout, let directory):
+      let result = try CommandRunner.run(
+        asArgument ? argv + [prompt] : argv, workingDirectory: directory, input: asArgument ? "" : prompt,
+        environment: environment, timeout: timeout)
+      let latency = Date().timeIntervalSince(started) * 1000
+      if result.timedOut { throw EvalsError("the provider timed out after \(Int((timeout ?? 0) * 1000)) ms", exitCode: 1) }
+      guard result.status == 0 else {
+        let tail = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines).suffix(500)
+        throw EvalsError("the provider exited with status \(result.status)" + (tail.isEmpty ? "" : ": \(tail)"), exitCode: 1)
+      }
+      return ProviderAnswer(output: result.stdout, latency: latency)
+    }
+  }
+}
