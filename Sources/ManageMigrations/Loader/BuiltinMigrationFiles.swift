@@ -124,6 +124,37 @@ enum BuiltinMigrationFiles {
         }
         """#
       ),
+      (
+        "0002_evalcache_evalresult_repeat_evalresult_scores_and_more",
+        #"""
+        {
+          "dependencies": [["evals", "0001_initial"]],
+          "operations": [
+            {
+              "op": "CreateModel",
+              "name": "EvalCache",
+              "fields": [
+                ["id", {"type": "big_auto", "primary_key": true}],
+                ["key", {"type": "char", "max_length": 64, "unique": true}],
+                ["provider", {"type": "char", "max_length": 200}],
+                ["output", {"type": "text", "blank": true, "default": ""}],
+                ["latency_ms", {"type": "integer", "null": true, "blank": true}],
+                ["created_at", {"type": "datetime", "auto_now_add": true}]
+              ]
+            },
+            {"op": "AddField", "model": "EvalResult", "name": "repeat", "field": {"type": "integer", "default": 0}},
+            {"op": "AddField", "model": "EvalResult", "name": "scores", "field": {"type": "json", "default": []}},
+            {"op": "AddField", "model": "EvalResult", "name": "tokens_in", "field": {"type": "integer", "null": true, "blank": true}},
+            {"op": "AddField", "model": "EvalResult", "name": "tokens_out", "field": {"type": "integer", "null": true, "blank": true}},
+            {"op": "AddField", "model": "EvalRun", "name": "errors", "field": {"type": "integer", "default": 0}},
+            {"op": "AddField", "model": "EvalRun", "name": "repeat", "field": {"type": "integer", "default": 1}},
+            {"op": "AddField", "model": "EvalRun", "name": "git_commit", "field": {"type": "char", "max_length": 40, "blank": true, "default": ""}},
+            {"op": "AlterField", "model": "EvalRun", "name": "status", "field": {"type": "char", "max_length": 12, "default": "running", "choices": ["running", "passed", "failed", "error", "interrupted"]}},
+            {"op": "AlterUniqueTogether", "model": "EvalResult", "unique_together": [["run", "case_id", "repeat"]]}
+          ]
+        }
+        """#
+      ),
     ],
     "jobs": [
       (

@@ -12,16 +12,25 @@ public enum BuiltinMigrations {
 }
 
 extension BuiltinMigrations {
-  /// The initial migrations the built-in apps' models call for, made by the autodetector from
-  /// nothing. `BuiltinMigrationFiles` holds their JSON; a test regenerates it with
+  /// The migrations the built-in apps' models call for: the embedded ones, then what the
+  /// autodetector finds changed since. `BuiltinMigrationFiles` holds their JSON; a test regenerates it with
   /// MANAGE_RECORD=1 and fails when the two differ.
   public static func generate() throws -> [String: [Migration]] {
     let settings = try Settings.embeddedDefaults(directory: "/", environment: [:])
     let schema = try AppRegistry(settings: settings).loadSchema()
-    var detector = Autodetector(from: ProjectState(), to: ProjectState(schema: schema), questioner: SilentQuestioner())
+    // The embedded migrations stay as they are (databases have applied them); a change to the
+    // built-in models becomes a new migration after them, as makemigrations does for an app.
+    var existing: [Migration] = []
+    for app in BuiltinMigrationFiles.files.keys.sorted() { existing += try migrations(for: app) }
+    let loader = try MigrationLoader(migrations: existing)
+    var detector = Autodetector(
+      from: try MigrationExecutor.graphState(loader), to: ProjectState(schema: schema), questioner: SilentQuestioner())
     try detector.detect()
-    let loader = try MigrationLoader(migrations: [])
-    return MigrationPlanner(loader: loader, timestamp: "builtin").arrange(detector)
+    var result = Dictionary(grouping: existing, by: \.app)
+    for (app, added) in MigrationPlanner(loader: loader, timestamp: "builtin").arrange(detector) {
+      result[app, default: []] += added
+    }
+    return result
   }
 
   /// `BuiltinMigrationFiles.swift` for the migrations `generate()` makes.
