@@ -66,10 +66,12 @@ let package = Package(
     .target(name: "ManageJobs", dependencies: ["ManageCore", "ManageMigrations", "CSpawn"]),
 
     // Evals: suites (YAML golden sets), providers, scorers, the runner and `manage evals`.
-    .target(name: "ManageEvals", dependencies: ["ManageCore", "ManageMigrations", "ManageJobs"]),
+    .target(
+      name: "ManageEvals",
+      dependencies: ["ManageCore", "ManageMigrations", "ManageJobs", .product(name: "Crypto", package: "swift-crypto")]),
 
     // The executable: wires every module's command list into the dispatcher.
-    .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations", "ManageAuth", "ManageShell", "ManageJobs"]),
+    .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations", "ManageAuth", "ManageShell", "ManageJobs", "ManageEvals"]),
 
     // Issue 6's figures: `swift run -c release manage-jobs-benchmark` (Benchmarks/jobs_speed.py).
     .executableTarget(

@@ -51,6 +51,7 @@ _manage() {
         createsuperuser) _manage_createsuperuser ;;
         dbshell) _manage_dbshell ;;
         enqueue) _manage_enqueue ;;
+        evals) _manage_evals ;;
         jobs) _manage_jobs ;;
         makemigrations) _manage_makemigrations ;;
         manpages) _manage_manpages ;;
@@ -225,6 +226,64 @@ _manage_enqueue() {
         *) _manage_files ;;
         *) COMPREPLY=() ;;
     esac
+}
+
+_manage_evals() {
+    local sub="" j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == evals ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            -*) ;;
+            *) sub="${COMP_WORDS[j]}"; break ;;
+        esac
+    done
+    case "$sub" in
+        "")
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --settings -v --verbosity --no-color --force-color --traceback"; else _manage_reply "compare list run show"; fi
+            return ;;
+        compare)
+            case "$prev" in
+                --settings) _manage_files "yaml|yml"; return ;;
+                -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+            esac
+            [[ "$cur" == -* ]] && _manage_reply "--help --settings -v --verbosity --no-color --force-color --traceback"
+            return ;;
+        list)
+            case "$prev" in
+                --limit) _manage_files; return ;;
+                --settings) _manage_files "yaml|yml"; return ;;
+                -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+            esac
+            [[ "$cur" == -* ]] && _manage_reply "--help --limit --settings -v --verbosity --no-color --force-color --traceback"
+            return ;;
+        run)
+            case "$prev" in
+                --filter) _manage_files; return ;;
+                --repeat) _manage_files; return ;;
+                -c|--concurrency) _manage_files; return ;;
+                --baseline) _manage_files; return ;;
+                --fail-under) _manage_files; return ;;
+                --max-errors) _manage_files; return ;;
+                --format) _manage_reply "table json junit markdown"; return ;;
+                --output|-o) _manage_files; return ;;
+                --settings) _manage_files "yaml|yml"; return ;;
+                -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+            esac
+            [[ "$cur" == -* ]] && _manage_reply "--help --filter --repeat -c --concurrency --baseline --fail-under --fail-on-regression --max-errors --no-cache --format --output -o --settings -v --verbosity --no-color --force-color --traceback"
+            return ;;
+        show)
+            case "$prev" in
+                --format) _manage_reply "table json junit markdown"; return ;;
+                --settings) _manage_files "yaml|yml"; return ;;
+                -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+            esac
+            [[ "$cur" == -* ]] && _manage_reply "--help --format --settings -v --verbosity --no-color --force-color --traceback"
+            return ;;
+    esac
+    COMPREPLY=()
 }
 
 _manage_jobs() {

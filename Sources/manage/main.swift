@@ -1,5 +1,6 @@
 import ManageAuth
 import ManageCore
+import ManageEvals
 import ManageJobs
 import ManageMigrations
 import ManageProject
@@ -7,4 +8,4 @@ import ManageShell
 
 // Every module's commands, handed to the dispatcher; nothing else belongs here.
 await Dispatcher.main(
-  commands: ProjectCommands.all + MigrationCommands.all + AuthCommands.all + ShellCommands.all + JobCommands.all, checks: CoreChecks.all + JobChecks.all)
+  commands: ProjectCommands.all + MigrationCommands.all + AuthCommands.all + ShellCommands.all + JobCommands.all + EvalCommands.all, checks: CoreChecks.all + JobChecks.all)

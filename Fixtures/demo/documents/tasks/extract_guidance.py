@@ -6,9 +6,11 @@ its first attempt the way a rate-limited API does, so the retry can be seen."""
 import datetime
 import json
 import os
-import re
 import sqlite3
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from guidance import extract  # noqa: E402
 
 payload = json.load(sys.stdin)
 document_id = payload["document_id"]
@@ -21,10 +23,8 @@ content = row[0]
 if "FLAKY" in content and attempt == 1:
     sys.exit("HTTP 429 from the model provider: rate limited, try again later")
 
-match = re.search(r"revenue of \$?([\d.]+)\s*(?:to|-|and)\s*\$?([\d.]+)\s*(million|billion)", content, re.I)
-low, high = (float(match.group(1)), float(match.group(2))) if match else (None, None)
-output = {"revenue_low": low, "revenue_high": high, "unit": match.group(3).lower() if match else None}
-confidence = 0.9 if match else 0.1
+output = extract(content)
+confidence = output.pop("confidence")
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
 with database:
     database.execute(
