@@ -263,7 +263,7 @@ _manage_evals() {
             case "$prev" in
                 --filter) _manage_files; return ;;
                 --repeat) _manage_files; return ;;
-                -c|--concurrency) _manage_files; return ;;
+                -j|--concurrency) _manage_files; return ;;
                 --baseline) _manage_files; return ;;
                 --fail-under) _manage_files; return ;;
                 --max-errors) _manage_files; return ;;
@@ -272,7 +272,7 @@ _manage_evals() {
                 --settings) _manage_files "yaml|yml"; return ;;
                 -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
             esac
-            [[ "$cur" == -* ]] && _manage_reply "--help --filter --repeat -c --concurrency --baseline --fail-under --fail-on-regression --max-errors --no-cache --format --output -o --settings -v --verbosity --no-color --force-color --traceback"
+            [[ "$cur" == -* ]] && _manage_reply "--help --filter --repeat -j --concurrency --baseline --fail-under --fail-on-regression --max-errors --no-cache --format --output -o --settings -v --verbosity --no-color --force-color --traceback"
             return ;;
         show)
             case "$prev" in

@@ -126,7 +126,7 @@ complete -c manage -n '__manage_using_command evals' -l limit -x -a '(__fish_com
 complete -c manage -n '__manage_using_command evals' -f -a 'run' -d 'Runs suites and gates on their pass rates.'
 complete -c manage -n '__manage_using_command evals' -l filter -x -a '(__fish_complete_path (commandline -ct))' -d 'Only cases whose id or tag contains this (* as a wildcard).'
 complete -c manage -n '__manage_using_command evals' -l repeat -x -a '(__fish_complete_path (commandline -ct))' -d 'Run each case this many times.'
-complete -c manage -n '__manage_using_command evals' -s c -l concurrency -x -a '(__fish_complete_path (commandline -ct))' -d 'Cases asked at the same time.'
+complete -c manage -n '__manage_using_command evals' -s j -l concurrency -x -a '(__fish_complete_path (commandline -ct))' -d 'Cases asked at the same time.'
 complete -c manage -n '__manage_using_command evals' -l baseline -x -a '(__fish_complete_path (commandline -ct))' -d 'Compare with this run: latest or a run id.'
 complete -c manage -n '__manage_using_command evals' -l fail-under -x -a '(__fish_complete_path (commandline -ct))' -d 'Fail when the pass rate is under this (0 to 1), whatever the suite\'s threshold.'
 complete -c manage -n '__manage_using_command evals' -l fail-on-regression -d 'Fail when a case that passed in the baseline fails now.'

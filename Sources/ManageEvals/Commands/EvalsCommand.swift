@@ -43,7 +43,7 @@ struct EvalsRunCommand: ManageCommand {
   @Option(help: "Run each case this many times.")
   var `repeat`: Int?
 
-  @Option(name: [.short, .customLong("concurrency")], help: "Cases asked at the same time.")
+  @Option(name: [.customShort("j"), .customLong("concurrency")], help: "Cases asked at the same time.")
   var concurrency = 4
 
   @Option(help: "Compare with this run: latest or a run id.")

@@ -1,0 +1,106 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+import ManageCore
+
+/// `manage evals` as CI runs it: exit codes, machine-readable reports, baselines, the cache,
+/// and an interrupted run.
+@Suite("evals", .serialized)
+struct EvalsEndToEndTests {
+  /// The demo project, migrated.
+  func demo() throws -> TemporaryDirectory {
+    let project = try TemporaryDirectory.copyOfFixture("demo")
+    #expect(try Manage.run(["makemigrations", "-v", "0"], in: project.path).status == 0)
+    #expect(try Manage.run(["migrate", "-v", "0"], in: project.path).status == 0)
+    return project
+  }
+
+  @Test func theDemoSuitePassesItsGateAndReportsAsJSONAndJUnit() throws {
+    let project = try demo()
+    let result = try Manage.run(["evals", "run", "guidance", "--format", "json"], in: project.path)
+    #expect(result.status == 0, "\(result.stderr)")
+    guard case .dict(let report)? = try? ModelValue(json: result.stdout), case .list(let runs)? = report["runs"], case .dict(let run)? = runs.first else {
+      Issue.record("not JSON: \(result.stdout.prefix(300))")
+      return
+    }
+    #expect(report["exit_code"] == .int(0))
+    #expect(run["passed"] == .int(28) && run["failed"] == .int(2) && run["errors"] == .int(0))
+    #expect(run["gate_passed"] == .bool(true))
+    let junit = try Manage.run(["evals", "show", "latest", "--format", "junit"], in: project.path)
+    let document = try XMLDocument(xmlString: junit.stdout)
+    let suite = try #require(try document.nodes(forXPath: "/testsuites/testsuite").first as? XMLElement)
+    #expect(suite.attribute(forName: "tests")?.stringValue == "30")
+    #expect(suite.attribute(forName: "failures")?.stringValue == "2")
+    #expect(try document.nodes(forXPath: "//testcase[failure]").count == 2)
+    #expect(try document.nodes(forXPath: "//testcase[@name='wonka']/failure").count == 1)
+    // The same answers come from the cache the second time: the provider is not asked.
+    try project.write("documents/tasks/guidance_answer.py", "import sys\nsys.exit('the provider should not be called')\n")
+    let cached = try Manage.run(["evals", "run", "guidance", "--baseline", "latest"], in: project.path)
+    #expect(cached.status == 0, "\(cached.stdout)\(cached.stderr)")
+    #expect(cached.stdout.contains("against run 1 (93.3%): 0 fixed, 0 regressed, 30 unchanged"))
+    // --no-cache asks it: every case is now a provider error, more than --max-errors: exit 3.
+    let errors = try Manage.run(["evals", "run", "guidance", "--no-cache"], in: project.path)
+    #expect(errors.status == 3)
+    #expect(errors.stdout.contains("0/0 passed (n/a), 30 error(s)"))
+  }
+
+  @Test func theGateAndRegressionsFailTheRun() throws {
+    let project = try demo()
+    #expect(try Manage.run(["evals", "run", "guidance", "-v", "0"], in: project.path).status == 0)
+    let strict = try Manage.run(["evals", "run", "guidance", "--fail-under", "0.95"], in: project.path)
+    #expect(strict.status == 1)
+    #expect(strict.stdout.contains("gate 95.0%: FAILED"))
+    // A worse extractor: one case that passed now fails.
+    try project.write("documents/tasks/guidance_answer.py", """
+      import json, sys
+      text = sys.stdin.read()
+      sys.path.insert(0, 'documents/tasks')
+      from guidance import extract
+      answer = extract(text)
+      if 'Acme' in text:
+          answer['revenue_low'] = 1.0
+      print(json.dumps(answer))
+      """)
+    let regressed = try Manage.run(["evals", "run", "guidance", "--no-cache", "--baseline", "1", "--fail-on-regression", "--format", "markdown"], in: project.path)
+    #expect(regressed.status == 1)
+    #expect(regressed.stdout.contains("| guidance | 27/30 | 90.0% | ✅ 90.0% | 0 | 0 fixed, 1 regressed |"))
+    #expect(regressed.stdout.contains("**guidance: regressed** — `acme`"))
+    let compared = try Manage.run(["evals", "compare", "1", "3"], in: project.path)
+    #expect(compared.stdout.contains("0 fixed, 1 regressed, 29 unchanged"))
+    #expect(compared.stdout.contains("regressed: acme"))
+  }
+
+  @Test func suiteErrorsAreExitTwoWithTheirPlace() throws {
+    let project = try demo()
+    try project.write("documents/evals/broken.yaml", "provider: echo\nprompt: '{{x}}'\ncases: [{id: a}]\nscorers: [{type: contain}]\n")
+    let result = try Manage.run(["evals", "run", "broken"], in: project.path)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("error: documents/evals/broken.yaml:4:11: unknown scorer type 'contain'"))
+    let unknown = try Manage.run(["evals", "run", "guidnce"], in: project.path)
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr.contains("Unknown suite 'guidnce'. Did you mean 'guidance'?"))
+  }
+
+  @Test func anInterruptedRunKeepsWhatItFinished() throws {
+    let project = try demo()
+    try project.write("documents/evals/slow.yaml", """
+      provider: {type: command, command: [/bin/sh, -c, 'sleep 0.3; cat']}
+      prompt: "{{content}}"
+      cases: guidance.jsonl
+      scorers: [is_json]
+      """)
+    let pid = try Manage.start(["evals", "run", "slow", "-j", "2"], in: project.path, output: project.path + "/slow")
+    usleep(1_500_000)
+    kill(pid, SIGINT)
+    #expect(Manage.wait(pid) == 130)
+    let report = try project.read("slow.out")
+    #expect(report.contains("interrupted:"))
+    let connection = try Connection(path: project.path + "/db.sqlite3")
+    let kept = try connection.scalar("SELECT count(*) FROM evals_evalresult")?.int ?? 0
+    #expect(kept > 0 && kept < 30, "some results kept, not all run")
+    #expect(try connection.scalar("SELECT status FROM evals_evalrun") == .text("interrupted"))
+    #expect(report.contains("\(kept) finished result(s) kept, \(30 - kept) case(s) not run"))
+  }
+}
