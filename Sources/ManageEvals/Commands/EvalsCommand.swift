@@ -109,7 +109,9 @@ struct EvalsRunCommand: ManageCommand {
         stream.write("\r\(suite.name): \(done)/\(total) done, \(EvalReport.percent(outcome.passRate)) passing, ETA \(Int(eta.rounded()))s   ")
       }, shouldStop: { evalsInterrupted != 0 })
       if showProgress { var stream = OutputStream.standardError; stream.write("\r\u{1B}[K") }
-      guard let run = try RunSummary.load(outcome.runID, project.connection) else { continue }
+      // Tables and comments show failures only; a comparison or a full report needs every case.
+      let everyCase = format == .json || format == .junit || baseline != nil
+      guard let run = try RunSummary.load(outcome.runID, project.connection, onlyFailing: !everyCase) else { continue }
       let gate = max(suite.threshold, failUnder ?? 0)
       var report = SuiteReport(run: run, gate: gate, gatePassed: (outcome.passRate ?? 0) >= gate - 1e-9)
       report.interruptedNotRun = outcome.notRun

@@ -28,6 +28,14 @@ public enum Provider: Sendable {
   /// The prompt itself: for testing suites and the harness.
   case echo
 
+  /// Whether answers come without waiting (no process, no network).
+  public var isInstant: Bool {
+    switch self {
+    case .echo, .recorded: true
+    case .command: false
+    }
+  }
+
   /// A stable description for reports and the answer cache's key.
   public var label: String {
     switch self {

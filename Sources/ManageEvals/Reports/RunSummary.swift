@@ -40,7 +40,9 @@ public struct RunSummary: Sendable {
   public var gitCommit: String
   public var cases: [CaseResult] = []
 
-  static func load(_ id: Int64, _ connection: Connection, withCases: Bool = true) throws -> RunSummary? {
+  /// The run `id`; with its cases (`onlyFailing`: only those that did not pass, which is all a
+  /// table or a pull-request comment shows, so a 50,000-case run reports in flat memory).
+  static func load(_ id: Int64, _ connection: Connection, withCases: Bool = true, onlyFailing: Bool = false) throws -> RunSummary? {
     guard let row = try connection.query(
       "SELECT id, suite, provider, status, total, passed, failed, errors, pass_rate, threshold, started_at, finished_at, git_commit FROM evals_evalrun WHERE id = ?",
       [.integer(id)]).first
@@ -51,7 +53,8 @@ public struct RunSummary: Sendable {
       threshold: row[9].double, startedAt: row[10].string ?? "", finishedAt: row[11].string, gitCommit: row[12].string ?? "")
     if withCases {
       summary.cases = try connection.query(
-        "SELECT case_id, repeat, passed, score, output, error, latency_ms, scores FROM evals_evalresult WHERE run_id = ? ORDER BY id", [.integer(id)]
+        "SELECT case_id, repeat, passed, score, output, error, latency_ms, scores FROM evals_evalresult WHERE run_id = ?\(onlyFailing ? " AND passed = 0" : "") ORDER BY id",
+        [.integer(id)]
       ).map { row in
         CaseResult(
           caseID: row[0].string ?? "", repeatIndex: row[1].int ?? 0, passed: row[2].int == 1, score: row[3].double,

@@ -83,9 +83,6 @@ public final class EvalRunner: @unchecked Sendable {
       [.text(suite.name), .text(suite.provider.label), .real(suite.threshold), .integer(Int64(repeats)), .text(options.gitCommit), .text(started)])
     var outcome = Outcome(runID: connection.lastInsertRowID)
     let total = cases.count * repeats
-    var items: [(EvalCase, Int)] = []
-    items.reserveCapacity(total)
-    for repeatIndex in 0..<repeats { for evalCase in cases { items.append((evalCase, repeatIndex)) } }
     let insert = try connection.prepare(
       "INSERT INTO evals_evalresult (run_id, case_id, passed, score, output, error, latency_ms, repeat, scores, tokens_in, tokens_out, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     let cacheLookup = try connection.prepare("SELECT output, latency_ms FROM evals_evalcache WHERE key = ?")
@@ -100,8 +97,9 @@ public final class EvalRunner: @unchecked Sendable {
         outcome.notRun = total - next
       }
       // Start work up to the concurrency; cached answers are scored on the spot.
-      while !stopping && next < items.count && inFlight < options.concurrency {
-        let (evalCase, repeatIndex) = items[next]
+      while !stopping && next < total && inFlight < options.concurrency {
+        // Case-major within each repeat, without materialising the cases × repeats list.
+        let (evalCase, repeatIndex) = (cases[next % cases.count], next / cases.count)
         next += 1
         let prompt: String
         do { prompt = try PromptTemplate.render(suite.prompt, evalCase) } catch {
@@ -118,9 +116,25 @@ public final class EvalRunner: @unchecked Sendable {
             continue
           }
         }
-        inFlight += 1
         let provider = suite.provider
         let environment = options.environment
+        // Echo and recorded answers are instant: a thread each would cost more than the answer.
+        if provider.isInstant {
+          var item = Finished(evalCase: evalCase, repeatIndex: repeatIndex, cacheKey: key, fromThread: false)
+          do {
+            let answer = try provider.answer(prompt, caseID: evalCase.id, environment: environment)
+            item.answer = answer
+            item.verdict = suite.verdict(answer, for: evalCase)
+          } catch let error as EvalsError {
+            item.error = error.message
+          } catch {
+            item.error = "\(error)"
+          }
+          record(item)
+          if lock.withLock({ finished.count }) >= 500 { break }
+          continue
+        }
+        inFlight += 1
         Thread { [self] in
           var item = Finished(evalCase: evalCase, repeatIndex: repeatIndex, cacheKey: key, fromThread: true)
           do {
