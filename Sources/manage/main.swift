@@ -6,6 +6,7 @@ import ManageMigrations
 import ManageProject
 import ManageShell
 
-// Every module's commands, handed to the dispatcher; nothing else belongs here.
+// Every module's commands and built-in tasks, handed to the dispatcher; nothing else belongs here.
+BuiltinTasks.register(EvalTasks.all)
 await Dispatcher.main(
   commands: ProjectCommands.all + MigrationCommands.all + AuthCommands.all + ShellCommands.all + JobCommands.all + EvalCommands.all, checks: CoreChecks.all + JobChecks.all)

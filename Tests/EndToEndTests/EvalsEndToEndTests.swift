@@ -72,6 +72,23 @@ struct EvalsEndToEndTests {
     #expect(compared.stdout.contains("regressed: acme"))
   }
 
+  @Test func aWorkerRunsASuiteAsTheEvalsRunTask() throws {
+    let project = try demo()
+    #expect(try Manage.run(["enqueue", "evals.run", "--payload", "{\"suite\": \"guidance\", \"filter\": \"a*\"}", "-v", "0"], in: project.path).stdout == "1\n")
+    let worker = try Manage.run(["worker", "--burst", "--queue", "evals"], in: project.path)
+    #expect(worker.stderr.contains("job 1 evals.run attempt 1/1: succeeded"), "\(worker.stderr)")
+    let shown = try Manage.run(["jobs", "show", "1", "--format", "json"], in: project.path)
+    guard case .dict(let job)? = try? ModelValue(json: shown.stdout), case .dict(let result)? = job["result"], case .list(let runs)? = result["runs"],
+      case .dict(let run)? = runs.first
+    else {
+      Issue.record("no report in the job's result: \(shown.stdout.prefix(300))")
+      return
+    }
+    #expect(run["suite"] == .text("guidance"))
+    #expect(run["total"] == .int(2), "the filter a* keeps acme and aperture")
+    #expect(result["exit_code"] == .int(0))
+  }
+
   @Test func suiteErrorsAreExitTwoWithTheirPlace() throws {
     let project = try demo()
     try project.write("documents/evals/broken.yaml", "provider: echo\nprompt: '{{x}}'\ncases: [{id: a}]\nscorers: [{type: contain}]\n")

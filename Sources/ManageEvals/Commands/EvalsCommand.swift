@@ -67,6 +67,9 @@ struct EvalsRunCommand: ManageCommand {
   @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
   var output: String?
 
+  @Flag(help: .hidden)
+  var payloadStdin = false
+
   @OptionGroup(title: "Global Options")
   var global: GlobalOptions
 
@@ -79,6 +82,26 @@ struct EvalsRunCommand: ManageCommand {
   }
 
   func run(context: CommandContext) async throws {
+    var command = self
+    if payloadStdin { try command.readPayload() }
+    try await command.execute(context: context)
+  }
+
+  /// The evals.run job's payload: {"suite" or "suites", "filter", "repeat", "baseline", "fail_under"}.
+  mutating func readPayload() throws {
+    let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    guard case .dict(let payload)? = try? ModelValue(json: text.isEmpty ? "{}" : text) else {
+      throw EvalsError("the evals.run payload must be a JSON object such as {\"suite\": \"guidance\"}")
+    }
+    if case .text(let suite)? = payload["suite"] { suites = [suite] }
+    if case .list(let names)? = payload["suites"] { suites = names.map(\.str) }
+    if case .text(let value)? = payload["filter"] { filter = value }
+    if case .int(let value)? = payload["repeat"] { self.repeat = Int(value) }
+    if let value = payload["baseline"], value != .null { baseline = value.str }
+    if let value = payload["fail_under"], case .double(let rate) = value { failUnder = rate }
+  }
+
+  func execute(context: CommandContext) async throws {
     let project = try EvalsProject(context)
     let loaded = try project.suites(suites)
     guard !loaded.isEmpty else {

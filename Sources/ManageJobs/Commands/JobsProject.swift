@@ -28,7 +28,13 @@ struct JobsProject {
   }
 }
 
-/// Tasks compiled into manage. `evals.run` joins them with the evals issue.
+/// Tasks compiled into manage, registered by the modules that provide them (`evals.run`)
+/// before the dispatcher starts.
 public enum BuiltinTasks {
-  public static let all: [TaskDefinition] = []
+  private static let lock = NSLock()
+  nonisolated(unsafe) private static var registered: [TaskDefinition] = []
+
+  public static var all: [TaskDefinition] { lock.withLock { registered } }
+
+  public static func register(_ tasks: [TaskDefinition]) { lock.withLock { registered += tasks } }
 }

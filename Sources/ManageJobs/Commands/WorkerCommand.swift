@@ -65,6 +65,8 @@ public struct WorkerCommand: ManageCommand {
     var environment = context.environment
     environment["MANAGE_DATABASE_PATH"] = project.settings.database.path
     environment["MANAGE_PROJECT_DIR"] = project.settings.projectDirectory
+    // A task that runs manage itself (evals.run) finds the same settings.
+    if let file = project.settings.file { environment["MANAGE_SETTINGS"] = file }
     let worker = Worker(queue: project.queue, tasks: project.tasks, options: options, environment: environment) { line in
       guard verbosity >= 1 else { return }
       console.printError("[\(CivilDateTime.now().iso.prefix(19))] \(line)")
