@@ -66,6 +66,21 @@ struct ScorerTests {
     #expect(partial.detail == "revenue_low 4.5 ≠ 4.1")
   }
 
+  @Test func anLLMJudgeGradesWithARubric() throws {
+    // The judge is a command provider: it sees the rubric, the answer and the reference.
+    let judge = try scorer("""
+      type: llm_judge
+      rubric: Names the capital of France.
+      provider: {type: command, command: [/bin/sh, -c, 'p=$(cat); case "$p" in *Rubric:*Answer:*Paris*) echo "{\\"score\\": 0.9, \\"reason\\": \\"names Paris\\"}";; *) echo FAIL;; esac']}
+      """)
+    let good = judge.score("It is Paris.", expected: .text("Paris"), latency: 0)
+    #expect(good.passed && good.score == 0.9 && good.detail == "judge: names Paris")
+    #expect(!judge.score("It is Lyon.", expected: .null, latency: 0).passed)
+    #expect(Scorer.judgement("  0.25 ")?.0 == 0.25)
+    #expect(Scorer.judgement("PASS: fine")?.0 == 1)
+    #expect(Scorer.judgement("I think it is fine") == nil)
+  }
+
   @Test func aCasePassesWhenItsWeightedScoreReachesItsThreshold() throws {
     let results = [ScoreResult(name: "a", score: 1, passed: true), ScoreResult(name: "b", score: 0, passed: false)]
     #expect(CaseVerdict(results: results, weights: [3, 1], threshold: 0.75).passed)

@@ -35,6 +35,9 @@ public struct Scorer: Sendable {
     case tokenF1(ModelValue?)
     /// Passes when the provider answered within this many milliseconds.
     case latency(maxMilliseconds: Double)
+    /// A rubric graded by another provider, which answers a score from 0 to 1 (a number, or
+    /// JSON with "score" and "reason", or PASS/FAIL).
+    case llmJudge(rubric: String, judge: Provider)
   }
 
   public var kind: Kind
@@ -118,7 +121,43 @@ public struct Scorer: Sendable {
       return (f1, String(format: "token F1 %.2f", f1))
     case .latency(let maximum):
       return latency <= maximum ? (1, "\(Int(latency)) ms ≤ \(Int(maximum)) ms") : (0, "\(Int(latency)) ms > \(Int(maximum)) ms")
+    case .llmJudge(let rubric, let judge):
+      let prompt = Self.judgePrompt(rubric: rubric, output: output, expected: expected)
+      do {
+        let answer = try judge.answer(prompt, caseID: "judge", environment: ProcessInfo.processInfo.environment)
+        guard let (score, reason) = Self.judgement(answer.output) else {
+          return (0, "the judge's answer has no score: \(Self.short(answer.output))")
+        }
+        return (score, "judge: " + (reason.isEmpty ? String(format: "%.2f", score) : reason))
+      } catch let error as EvalsError {
+        return (0, "the judge failed: \(error.message)")
+      } catch {
+        return (0, "the judge failed: \(error)")
+      }
     }
+  }
+
+  /// What the judge is asked.
+  static func judgePrompt(rubric: String, output: String, expected: ModelValue) -> String {
+    var prompt = "Grade the answer against the rubric. Reply with JSON: {\"score\": a number from 0 to 1, \"reason\": one sentence}.\n\n"
+    prompt += "Rubric:\n\(rubric)\n\nAnswer:\n\(output)\n"
+    if expected != .null { prompt += "\nReference answer:\n\(text(expected))\n" }
+    return prompt
+  }
+
+  /// A score from the judge's reply: {"score": 0.8, "reason": …}, a bare number, or PASS/FAIL.
+  static func judgement(_ reply: String) -> (Double, String)? {
+    let trimmed = reply.trimmingCharacters(in: .whitespacesAndNewlines)
+    if let start = trimmed.firstIndex(of: "{"), let end = trimmed.lastIndex(of: "}"),
+      case .dict(let fields)? = try? ModelValue(json: String(trimmed[start...end])), let score = fields["score"].flatMap(JSONCompare.number)
+    {
+      return (min(max(score, 0), 1), fields["reason"].map(text) ?? "")
+    }
+    if let number = Double(trimmed) { return (min(max(number, 0), 1), "") }
+    let upper = trimmed.uppercased()
+    if upper.hasPrefix("PASS") { return (1, trimmed) }
+    if upper.hasPrefix("FAIL") { return (0, trimmed) }
+    return nil
   }
 
   static func text(_ value: ModelValue) -> String {

@@ -16,7 +16,7 @@ import ManageCore
 /// ```
 public enum SuiteLoader {
   static let keys = ["description", "provider", "prompt", "cases", "scorers", "threshold", "repeat"]
-  static let scorerTypes = ["equals", "contains", "icontains", "regex", "one_of", "is_json", "json_schema", "json_fields", "levenshtein", "token_f1", "latency"]
+  static let scorerTypes = ["equals", "contains", "icontains", "regex", "one_of", "is_json", "json_schema", "json_fields", "levenshtein", "token_f1", "latency", "llm_judge"]
 
   /// The suite in `path`, named after the file.
   public static func load(path: String, displayPath: String, app: String?, projectDirectory: String) throws -> Suite {
@@ -35,8 +35,8 @@ public enum SuiteLoader {
       throw EvalsError("\(root["prompt"]?.location ?? root.location): the suite needs a `prompt:` text", hint: "Use {{name}} for a case's vars.")
     }
     guard let casesNode = root["cases"] else { throw EvalsError("\(root.location): the suite has no cases") }
-    let cases = try self.cases(casesNode, folder: folder, displayFolder: (displayPath as NSString).deletingLastPathComponent)
-    let scorers = try (root["scorers"]?.items ?? []).map { try scorer($0, folder: folder) }
+    let cases = try self.cases(casesNode, folder: folder, displayFolder: (displayPath as NSString).deletingLastPathComponent, projectDirectory: projectDirectory)
+    let scorers = try (root["scorers"]?.items ?? []).map { try scorer($0, folder: folder, projectDirectory: projectDirectory) }
     var suite = Suite(
       name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension, provider: provider, prompt: prompt,
       cases: cases, scorers: scorers)
@@ -112,7 +112,7 @@ public enum SuiteLoader {
     }
   }
 
-  private static func cases(_ node: YAMLNode, folder: String, displayFolder: String) throws -> [EvalCase] {
+  private static func cases(_ node: YAMLNode, folder: String, displayFolder: String, projectDirectory: String) throws -> [EvalCase] {
     if let file = node.string {
       let full = (folder as NSString).appendingPathComponent(file)
       let display = (displayFolder as NSString).appendingPathComponent(file)
@@ -135,14 +135,14 @@ public enum SuiteLoader {
         guard case .dict(let fields) = ModelValue(node: vars) else { throw EvalsError("\(vars.location): 'vars' must be a mapping") }
         evalCase.vars = fields
       }
-      evalCase.scorers = try (item["scorers"]?.items ?? []).map { try scorer($0, folder: folder) }
+      evalCase.scorers = try (item["scorers"]?.items ?? []).map { try scorer($0, folder: folder, projectDirectory: projectDirectory) }
       evalCase.tags = item["tags"]?.items?.map(\.scalarText) ?? []
       if let node = item["threshold"] { evalCase.threshold = try fraction(node, "threshold") }
       return evalCase
     }
   }
 
-  static func scorer(_ node: YAMLNode, folder: String) throws -> Scorer {
+  static func scorer(_ node: YAMLNode, folder: String, projectDirectory: String = "/") throws -> Scorer {
     guard let type = node["type"]?.string ?? node.string else {
       throw EvalsError("\(node.location): a scorer needs a type", hint: "Types: " + scorerTypes.joined(separator: ", ") + ".")
     }
@@ -201,7 +201,14 @@ public enum SuiteLoader {
       }
       scorer = Scorer(.latency(maxMilliseconds: seconds * 1000), name: type)
     case "llm_judge":
-      throw EvalsError("\(node.location): the llm_judge scorer is not available yet in this build")
+      guard let rubric = node["rubric"]?.string else {
+        throw EvalsError("\(node.location): an llm_judge scorer needs `rubric:` (what a good answer does)")
+      }
+      guard let judgeNode = node["provider"] else {
+        throw EvalsError("\(node.location): an llm_judge scorer needs `provider:`, the model that grades")
+      }
+      scorer = Scorer(.llmJudge(rubric: rubric, judge: try provider(judgeNode, folder: folder, projectDirectory: projectDirectory)), name: type)
+      scorer.threshold = 0.5
     default:
       throw EvalsError(
         "\(node.location): unknown scorer type '\(type)'",
