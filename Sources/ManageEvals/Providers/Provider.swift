@@ -18,8 +18,8 @@ public struct ProviderAnswer: Sendable {
   }
 }
 
-/// Where answers come from. `command`, `recorded` and `echo` work offline; the HTTP providers
-/// (OpenAI and Anthropic wire formats) are declared here and run in a later step of issue 7.
+/// Where answers come from: a program, a recording, the prompt itself, or a chat model over
+/// HTTP (OpenAI or Anthropic wire format).
 public enum Provider: Sendable {
   /// A program: the prompt on stdin (or as its last argument), the answer on stdout.
   case command([String], promptAsArgument: Bool, timeout: Double?, workingDirectory: String)
@@ -27,12 +27,14 @@ public enum Provider: Sendable {
   case recorded([String: String])
   /// The prompt itself: for testing suites and the harness.
   case echo
+  /// A chat model over HTTP (OpenAI or Anthropic wire format).
+  case http(HTTPProvider)
 
   /// Whether answers come without waiting (no process, no network).
   public var isInstant: Bool {
     switch self {
     case .echo, .recorded: true
-    case .command: false
+    case .command, .http: false
     }
   }
 
@@ -42,6 +44,7 @@ public enum Provider: Sendable {
     case .command(let argv, _, _, _): "command:" + argv.joined(separator: " ")
     case .recorded: "recorded"
     case .echo: "echo"
+    case .http(let provider): provider.label
     }
   }
 
@@ -52,6 +55,8 @@ public enum Provider: Sendable {
     switch self {
     case .echo:
       return ProviderAnswer(output: prompt, latency: Date().timeIntervalSince(started) * 1000)
+    case .http(let provider):
+      return try provider.answer(prompt, environment: environment)
     case .recorded(let answers):
       guard let output = answers["case:" + caseID] ?? answers["prompt:" + prompt] else {
         throw EvalsError("no recorded answer for case '\(caseID)'", exitCode: 1)

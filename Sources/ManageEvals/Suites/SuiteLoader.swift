@@ -104,7 +104,30 @@ public enum SuiteLoader {
       }
       return .recorded(answers)
     case "http":
-      throw EvalsError("\(node.location): the http provider is not available yet in this build", hint: "Use command, recorded or echo for now.")
+      guard let formatText = node["format"]?.string, let format = HTTPProvider.Format(rawValue: formatText) else {
+        throw EvalsError("\(node["format"]?.location ?? node.location): an http provider needs `format: openai` or `format: anthropic`")
+      }
+      guard let model = node["model"]?.scalarText else { throw EvalsError("\(node.location): an http provider needs `model:`") }
+      let base = node["base_url"]?.string ?? (format == .openai ? "https://api.openai.com" : "https://api.anthropic.com")
+      guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https" else {
+        throw EvalsError("\(node["base_url"]?.location ?? node.location): 'base_url' must be an http:// or https:// URL")
+      }
+      var http = HTTPProvider(format: format, baseURL: url, model: model)
+      http.system = node["system"]?.string
+      http.temperature = node["temperature"].flatMap { JSONCompare.number(ModelValue(node: $0)) }
+      http.maxTokens = node["max_tokens"].flatMap { JSONCompare.number(ModelValue(node: $0)) }.map { Int($0) }
+      if let variable = node["api_key_env"]?.string {
+        guard ProcessInfo.processInfo.environment[variable] != nil else {
+          throw EvalsError("\(node["api_key_env"]!.location): the environment variable \(variable) is not set", hint: "Export the API key as \(variable), or put it in .env.")
+        }
+        http.apiKeyVariable = variable
+      }
+      if let text = node["timeout"]?.scalarText {
+        guard let seconds = DurationParser.seconds(text) else { throw EvalsError("\(node["timeout"]!.location): 'timeout' must be a duration such as 60s") }
+        http.timeout = seconds
+      }
+      if let retries = node["retries"], case .int(let count) = retries.value { http.retries = max(count, 0) }
+      return .http(http)
     default:
       throw EvalsError(
         "\(node.location): unknown provider type '\(type)'",
