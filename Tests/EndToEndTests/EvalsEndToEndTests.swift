@@ -100,6 +100,20 @@ struct EvalsEndToEndTests {
     #expect(unknown.stderr.contains("Unknown suite 'guidnce'. Did you mean 'guidance'?"))
   }
 
+  @Test func progressShowsOnATerminalOnly() throws {
+    let project = try demo()
+    // On a pseudo-terminal: cases done, the pass rate so far, an ETA.
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/pty_session.py").path
+    let steps = String(decoding: try JSONSerialization.data(withJSONObject: [["gate 90.0%: PASSED", ""]]), as: UTF8.self)
+    let result = try Manage.spawn(["python3", script, project.path, steps, Manage.binary, "evals", "run", "guidance", "--no-cache"], in: project.path, environment: Manage.baseEnvironment())
+    let session = try JSONDecoder().decode(ShellEndToEndTests.Session.self, from: Data(result.stdout.utf8))
+    #expect(session.steps_ok, "\(session.output)")
+    #expect(session.output.contains("guidance: 30/30 done, 93.3% passing, ETA 0s"))
+    // Piped: silence, only the report.
+    let piped = try Manage.run(["evals", "run", "guidance"], in: project.path)
+    #expect(!piped.stderr.contains("done,"))
+  }
+
   @Test func anInterruptedRunKeepsWhatItFinished() throws {
     let project = try demo()
     try project.write("documents/evals/slow.yaml", """
