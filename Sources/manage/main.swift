@@ -7,6 +7,6 @@ import ManageProject
 import ManageShell
 
 // Every module's commands and built-in tasks, handed to the dispatcher; nothing else belongs here.
-BuiltinTasks.register(EvalTasks.all)
+BuiltinTasks.register { EvalTasks.all }
 await Dispatcher.main(
   commands: ProjectCommands.all + MigrationCommands.all + AuthCommands.all + ShellCommands.all + JobCommands.all + EvalCommands.all, checks: CoreChecks.all + JobChecks.all)

@@ -206,11 +206,7 @@ struct EvalsListCommand: ManageCommand {
       [String(row[0].int ?? 0), row[1].string ?? "", row[2].string ?? "", "\(row[3].int ?? 0)/\(row[4].int ?? 0)",
        EvalReport.percent(row[5].double), String(row[6].int ?? 0), String((row[7].string ?? "").prefix(19))]
     }
-    var widths = header.map(\.count)
-    for row in cells { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-    for row in [header] + cells {
-      context.console.print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-    }
+    context.console.print(TextTable.render(header, cells))
   }
 }
 

@@ -120,32 +120,14 @@ public final class EvalRunner: @unchecked Sendable {
         let environment = options.environment
         // Echo and recorded answers are instant: a thread each would cost more than the answer.
         if provider.isInstant {
-          var item = Finished(evalCase: evalCase, repeatIndex: repeatIndex, cacheKey: key, fromThread: false)
-          do {
-            let answer = try provider.answer(prompt, caseID: evalCase.id, environment: environment)
-            item.answer = answer
-            item.verdict = suite.verdict(answer, for: evalCase)
-          } catch let error as EvalsError {
-            item.error = error.message
-          } catch {
-            item.error = "\(error)"
-          }
+          let item = ask(provider, prompt, evalCase, repeatIndex, key, environment, fromThread: false)
           record(item)
           if lock.withLock({ finished.count }) >= 500 { break }
           continue
         }
         inFlight += 1
         Thread { [self] in
-          var item = Finished(evalCase: evalCase, repeatIndex: repeatIndex, cacheKey: key, fromThread: true)
-          do {
-            let answer = try provider.answer(prompt, caseID: evalCase.id, environment: environment)
-            item.answer = answer
-            item.verdict = suite.verdict(answer, for: evalCase)
-          } catch let error as EvalsError {
-            item.error = error.message
-          } catch {
-            item.error = "\(error)"
-          }
+          let item = ask(provider, prompt, evalCase, repeatIndex, key, environment, fromThread: true)
           record(item)
         }.start()
       }
@@ -199,6 +181,25 @@ public final class EvalRunner: @unchecked Sendable {
       [.text(status), .integer(Int64(outcome.total)), .integer(Int64(outcome.passed)), .integer(Int64(outcome.failed)), .integer(Int64(outcome.errors)),
        outcome.passRate.map(SQLValue.real) ?? .null, .text(CivilDateTime.now().iso), .integer(outcome.runID)])
     return outcome
+  }
+
+  /// Asks the provider and scores the answer; a provider failure is an error, kept apart from
+  /// a failing score.
+  private func ask(
+    _ provider: Provider, _ prompt: String, _ evalCase: EvalCase, _ repeatIndex: Int, _ key: String,
+    _ environment: [String: String], fromThread: Bool
+  ) -> Finished {
+    var item = Finished(evalCase: evalCase, repeatIndex: repeatIndex, cacheKey: key, fromThread: fromThread)
+    do {
+      let answer = try provider.answer(prompt, caseID: evalCase.id, environment: environment)
+      item.answer = answer
+      item.verdict = suite.verdict(answer, for: evalCase)
+    } catch let error as EvalsError {
+      item.error = error.message
+    } catch {
+      item.error = "\(error)"
+    }
+    return item
   }
 
   private func record(_ item: Finished) {

@@ -1,5 +1,6 @@
 import Foundation
 import ManageCore
+import ManageJobs
 
 /// Reads suite files: every mistake is an EvalsError naming file:line:col, with a hint.
 ///
@@ -81,7 +82,7 @@ public enum SuiteLoader {
       }
       var timeout: Double?
       if let text = node["timeout"]?.scalarText {
-        guard let seconds = DurationParser.seconds(text) else { throw EvalsError("\(node["timeout"]!.location): 'timeout' must be a duration such as 30s") }
+        guard let seconds = DurationText.seconds(text) else { throw EvalsError("\(node["timeout"]!.location): 'timeout' must be a duration such as 30s") }
         timeout = seconds
       }
       let input = node["input"]?.string ?? "stdin"
@@ -123,7 +124,7 @@ public enum SuiteLoader {
         http.apiKeyVariable = variable
       }
       if let text = node["timeout"]?.scalarText {
-        guard let seconds = DurationParser.seconds(text) else { throw EvalsError("\(node["timeout"]!.location): 'timeout' must be a duration such as 60s") }
+        guard let seconds = DurationText.seconds(text) else { throw EvalsError("\(node["timeout"]!.location): 'timeout' must be a duration such as 60s") }
         http.timeout = seconds
       }
       if let retries = node["retries"], case .int(let count) = retries.value { http.retries = max(count, 0) }
@@ -219,7 +220,7 @@ public enum SuiteLoader {
       scorer = Scorer(type == "levenshtein" ? .levenshtein(value) : .tokenF1(value), name: type)
       scorer.threshold = 0.8
     case "latency":
-      guard let text = node["max"]?.scalarText ?? value.map(Scorer.text), let seconds = DurationParser.seconds(text) else {
+      guard let text = node["max"]?.scalarText ?? value.map(Scorer.text), let seconds = DurationText.seconds(text) else {
         throw EvalsError("\(node.location): a latency scorer needs `max: 2s` (or 500ms)")
       }
       scorer = Scorer(.latency(maxMilliseconds: seconds * 1000), name: type)
@@ -245,16 +246,5 @@ public enum SuiteLoader {
     if case .bool(true)? = node["not"]?.value { scorer.negated = true }
     if let threshold = node["threshold"] { scorer.threshold = try fraction(threshold, "threshold") }
     return scorer
-  }
-}
-
-/// Durations in suite files: 500ms, 30s, 2m.
-enum DurationParser {
-  static func seconds(_ text: String) -> Double? {
-    let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-    for (suffix, scale) in units where text.hasSuffix(suffix) {
-      return Double(text.dropLast(suffix.count)).map { $0 * scale }
-    }
-    return Double(text)
   }
 }

@@ -195,19 +195,6 @@ struct JobsPurgeCommand: ManageCommand {
   }
 }
 
-/// A plain aligned table for listings.
-enum TextTable {
-  static func render(_ header: [String], _ rows: [[String]]) -> String {
-    var widths = header.map(\.count)
-    for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-    func line(_ cells: [String]) -> String {
-      cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-        .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-    }
-    return ([line(header)] + rows.map(line)).joined(separator: "\n")
-  }
-}
-
 /// The commands this module adds to the dispatcher.
 public enum JobCommands {
   public static let all: [any ManageCommand.Type] = [EnqueueCommand.self, WorkerCommand.self, JobsCommand.self]

@@ -32,9 +32,11 @@ struct JobsProject {
 /// before the dispatcher starts.
 public enum BuiltinTasks {
   private static let lock = NSLock()
-  nonisolated(unsafe) private static var registered: [TaskDefinition] = []
+  nonisolated(unsafe) private static var providers: [@Sendable () -> [TaskDefinition]] = []
 
-  public static var all: [TaskDefinition] { lock.withLock { registered } }
+  /// The registered tasks, made now: only the job commands pay for them, not every start-up.
+  public static var all: [TaskDefinition] { lock.withLock { providers }.flatMap { $0() } }
 
-  public static func register(_ tasks: [TaskDefinition]) { lock.withLock { registered += tasks } }
+  /// Registers a module's tasks, made when a job command first needs them.
+  public static func register(_ tasks: @escaping @Sendable () -> [TaskDefinition]) { lock.withLock { providers.append(tasks) } }
 }
