@@ -65,10 +65,13 @@ let package = Package(
     .target(name: "CSpawn"),
     .target(name: "ManageJobs", dependencies: ["ManageCore", "ManageMigrations", "CSpawn"]),
 
+    // TLS for the evals http provider, on the system's OpenSSL (libssl-dev).
+    .target(name: "CTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+
     // Evals: suites (YAML golden sets), providers, scorers, the runner and `manage evals`.
     .target(
       name: "ManageEvals",
-      dependencies: ["ManageCore", "ManageMigrations", "ManageJobs", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: ["ManageCore", "ManageMigrations", "ManageJobs", "CTLS", .product(name: "Crypto", package: "swift-crypto")]),
 
     // The executable: wires every module's command list into the dispatcher.
     .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations", "ManageAuth", "ManageShell", "ManageJobs", "ManageEvals"]),
@@ -83,7 +86,7 @@ let package = Package(
     .testTarget(name: "ManageMigrationsTests", dependencies: ["ManageMigrations", "ManageCore"]),
     .testTarget(name: "ManageShellTests", dependencies: ["ManageShell", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageJobsTests", dependencies: ["ManageJobs", "ManageCore", "ManageMigrations"]),
-    .testTarget(name: "ManageEvalsTests", dependencies: ["ManageEvals", "ManageCore"]),
+    .testTarget(name: "ManageEvalsTests", dependencies: ["ManageEvals", "ManageCore", "CTLS"]),
     .testTarget(name: "ManageAuthTests", dependencies: ["ManageAuth", "ManageCore"]),
     // Runs the built binary as a subprocess against temporary copies of Fixtures/.
     .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore"], exclude: ["Support"]),

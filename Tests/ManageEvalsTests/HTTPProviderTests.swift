@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CTLS
 import ManageCore
 @testable import ManageEvals
 
@@ -16,9 +17,12 @@ final class ScriptedServer: @unchecked Sendable {
   private let lock = NSLock()
   private var replies: [String]
   private(set) var requests: [Request] = []
+  /// When set, the server speaks TLS with this certificate and key (PEM files).
+  private let certificate: (certificate: String, key: String)?
 
-  init(replies: [String]) throws {
+  init(replies: [String], tls certificate: (certificate: String, key: String)? = nil) throws {
     self.replies = replies
+    self.certificate = certificate
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     var reuse: Int32 = 1
     setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
@@ -42,10 +46,17 @@ final class ScriptedServer: @unchecked Sendable {
     while true {
       let client = accept(listener, nil, nil)
       guard client >= 0 else { return }
+      var tls: OpaquePointer?
+      if let certificate {
+        var reason = [CChar](repeating: 0, count: 512)
+        tls = manage_tls_accept(client, certificate.certificate, certificate.key, &reason, reason.count)
+        // A client that refused the certificate hangs up during the handshake: nothing to serve.
+        guard tls != nil else { close(client); continue }
+      }
       var data = Data()
       var buffer = [UInt8](repeating: 0, count: 65536)
       while true {
-        let count = recv(client, &buffer, buffer.count, 0)
+        let count = tls.map { manage_tls_read($0, &buffer, buffer.count) } ?? recv(client, &buffer, buffer.count, 0)
         if count <= 0 { break }
         data.append(contentsOf: buffer[0..<count])
         if let split = data.range(of: Data("\r\n\r\n".utf8)) {
@@ -65,7 +76,10 @@ final class ScriptedServer: @unchecked Sendable {
         requests.append(Request(line: lines[0], headers: headers, body: String(decoding: data[split.upperBound...], as: UTF8.self)))
         return replies.isEmpty ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n" : replies.removeFirst()
       }
-      _ = reply.withCString { send(client, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+      _ = reply.withCString { text in
+        tls.map { manage_tls_write($0, text, strlen(text)) } ?? send(client, text, strlen(text), Int32(MSG_NOSIGNAL))
+      }
+      if let tls { manage_tls_close(tls) }
       close(client)
     }
   }
@@ -133,10 +147,57 @@ struct HTTPProviderTests {
     let bad = try ScriptedServer(replies: [ScriptedServer.json("400 Bad Request", "{\"error\": {\"message\": \"unknown model\"}}")])
     let badError = #expect(throws: EvalsError.self) { try Provider.http(provider(.openai, bad)).answer("x", caseID: "a", environment: [:]) }
     #expect(badError?.message == "HTTP 400 after 1 attempt(s): unknown model")
-    // HTTPS needs TLS, which this build does not have: said plainly.
-    var https = provider(.openai, bad)
-    https.baseURL = URL(string: "https://api.openai.com")!
-    let tls = #expect(throws: EvalsError.self) { try Provider.http(https).answer("x", caseID: "a", environment: [:]) }
-    #expect(tls?.message.contains("only http:// endpoints are supported in this build") == true)
+  }
+
+  /// A self-signed certificate for 127.0.0.1 and localhost, made by the openssl CLI.
+  static func selfSignedCertificate(names: String = "IP:127.0.0.1,DNS:localhost") throws -> (certificate: String, key: String) {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("manage-tls-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let certificate = folder + "/cert.pem", key = folder + "/key.pem"
+    let openssl = Process()
+    openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    openssl.arguments = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                         "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=localhost",
+                         "-addext", "subjectAltName=\(names)"]
+    openssl.standardError = FileHandle.nullDevice
+    try openssl.run()
+    openssl.waitUntilExit()
+    try #require(openssl.terminationStatus == 0, "openssl req made a certificate")
+    return (certificate, key)
+  }
+
+  @Test func httpsTrustsTheGivenCAAndChecksTheName() throws {
+    let pair = try Self.selfSignedCertificate()
+    let reply = "{\"choices\": [{\"message\": {\"content\": \"Paris\"}}]}"
+    let server = try ScriptedServer(replies: [
+      ScriptedServer.json("503 Service Unavailable", "{}", headers: "retry-after: 0\r\n"), ScriptedServer.json("200 OK", reply),
+      ScriptedServer.json("200 OK", reply),
+    ], tls: pair)
+    var https = provider(.openai, server)
+    https.baseURL = URL(string: "https://127.0.0.1:\(server.port)")!
+    https.caFile = pair.certificate
+    let answer = try Provider.http(https).answer("Capital of France?", caseID: "fr", environment: ["TEST_API_KEY": "sk-test"])
+    #expect(answer.output == "Paris")
+    #expect(server.requests.count == 2, "a 503 over TLS is retried like one over plain HTTP")
+    #expect(server.requests.last?.headers["authorization"] == "Bearer sk-test")
+    #expect(server.requests.last?.line == "POST /v1/chat/completions HTTP/1.1")
+
+    // The name is checked: a trusted certificate for another host is refused.
+    let other = try Self.selfSignedCertificate(names: "DNS:api.example.com")
+    let impostor = try ScriptedServer(replies: [ScriptedServer.json("200 OK", reply)], tls: other)
+    var wrongName = https
+    wrongName.baseURL = URL(string: "https://127.0.0.1:\(impostor.port)")!
+    wrongName.caFile = other.certificate
+    let mismatch = #expect(throws: EvalsError.self) { try Provider.http(wrongName).answer("x", caseID: "a", environment: [:]) }
+    #expect(mismatch?.message.contains("was not accepted: IP address mismatch") == true, "\(mismatch?.message ?? "")")
+    #expect(impostor.requests.isEmpty, "nothing was sent to a server with the wrong name")
+
+    // Without the CA the self-signed certificate is refused, said plainly and not retried.
+    var untrusted = https
+    untrusted.caFile = nil
+    let refused = #expect(throws: EvalsError.self) { try Provider.http(untrusted).answer("x", caseID: "a", environment: [:]) }
+    #expect(refused?.message.contains("the certificate of 127.0.0.1 was not accepted: self-signed certificate") == true)
+    #expect(refused?.hint?.contains("ca_file") == true)
+    #expect(server.requests.count == 2, "a refused certificate is not retried")
   }
 }

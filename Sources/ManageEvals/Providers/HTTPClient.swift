@@ -1,9 +1,10 @@
+import CTLS
 import Foundation
 
 /// A small HTTP/1.1 client on POSIX sockets for the HTTP providers: one POST, `Connection:
-/// close`, Content-Length or chunked replies. Plain `http://` only: OpenAI-compatible servers on
-/// the machine or the network (Ollama, vLLM, llama.cpp, LiteLLM, a test server) speak it; HTTPS
-/// needs TLS, which this build does not link yet.
+/// close`, Content-Length or chunked replies, over plain TCP for `http://` or TLS on the
+/// system's OpenSSL for `https://` (certificates checked against the system's trust store or a
+/// suite's `ca_file`, the name against the host).
 enum HTTPClient {
   struct Response {
     var status: Int
@@ -12,15 +13,67 @@ enum HTTPClient {
     var body: Data
   }
 
-  static func post(_ url: URL, headers: [(String, String)], body: Data, timeout: Double) throws -> Response {
-    guard url.scheme == "http" else {
-      throw EvalsError(
-        "\(url.absoluteString): only http:// endpoints are supported in this build (HTTPS needs TLS)",
-        hint: "Point base_url at an OpenAI- or Anthropic-compatible server or proxy on http://, e.g. http://127.0.0.1:11434 for Ollama.",
-        exitCode: 2)
+  static func post(_ url: URL, headers: [(String, String)], body: Data, timeout: Double, caFile: String? = nil) throws -> Response {
+    guard let scheme = url.scheme, scheme == "http" || scheme == "https" else {
+      throw EvalsError("\(url.absoluteString): only http:// and https:// endpoints are supported", exitCode: 2)
     }
     guard let host = url.host else { throw EvalsError("\(url.absoluteString) has no host", exitCode: 2) }
-    let port = url.port ?? 80
+    let secure = scheme == "https"
+    let port = url.port ?? (secure ? 443 : 80)
+    let socketFD = try connect(host: host, port: port, timeout: timeout)
+    defer { close(socketFD) }
+    var tls: OpaquePointer?
+    if secure {
+      var reason = [CChar](repeating: 0, count: 512)
+      var verifyFailed: Int32 = 0
+      tls = manage_tls_connect(socketFD, host, caFile, &verifyFailed, &reason, reason.count)
+      guard tls != nil else {
+        var error = EvalsError(
+          "https://\(host):\(port): \(String(cString: reason))", exitCode: 1)
+        if verifyFailed != 0 {
+          error.retryable = false
+          error.hint = "Give the suite's provider `ca_file: PATH` (a PEM file) to trust a private CA, or set SSL_CERT_FILE."
+        }
+        throw error
+      }
+    }
+    defer { if let tls { manage_tls_close(tls) } }
+
+    var path = url.path.isEmpty ? "/" : url.path
+    if let query = url.query { path += "?" + query }
+    let defaultPort = port == (secure ? 443 : 80)
+    var head = "POST \(path) HTTP/1.1\r\nHost: \(defaultPort ? host : "\(host):\(port)")\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
+    for (name, value) in headers { head += "\(name): \(value)\r\n" }
+    head += "\r\n"
+    let request = Data(head.utf8) + body
+    let written = request.withUnsafeBytes { bytes -> Int in
+      if let tls { return manage_tls_write(tls, bytes.baseAddress, bytes.count) }
+      var sent = 0
+      while sent < bytes.count {
+        let count = send(socketFD, bytes.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else { return -1 }
+        sent += count
+      }
+      return sent
+    }
+    guard written == request.count else {
+      throw EvalsError("the request to \(host):\(port) failed: \(String(cString: strerror(errno)))", exitCode: 1)
+    }
+    var received = Data()
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let count = tls.map { manage_tls_read($0, &buffer, buffer.count) } ?? recv(socketFD, &buffer, buffer.count, 0)
+      if count > 0 { received.append(contentsOf: buffer[0..<count]) } else if count == 0 { break } else {
+        if tls == nil && errno == EINTR { continue }
+        throw EvalsError("no answer from \(host):\(port) within \(Int(timeout)) s", exitCode: 1)
+      }
+    }
+    return try parse(received)
+  }
+
+  /// A TCP connection to the first address `host` resolves to, with send and receive timeouts.
+  private static func connect(host: String, port: Int, timeout: Double) throws -> Int32 {
     var hints = addrinfo(ai_flags: 0, ai_family: AF_UNSPEC, ai_socktype: Int32(SOCK_STREAM.rawValue), ai_protocol: 0, ai_addrlen: 0, ai_addr: nil, ai_canonname: nil, ai_next: nil)
     var found: UnsafeMutablePointer<addrinfo>?
     guard getaddrinfo(host, String(port), &hints, &found) == 0, let first = found else {
@@ -29,35 +82,15 @@ enum HTTPClient {
     defer { freeaddrinfo(found) }
     let socketFD = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
     guard socketFD >= 0 else { throw EvalsError("cannot open a socket: \(String(cString: strerror(errno)))", exitCode: 1) }
-    defer { close(socketFD) }
     var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
     setsockopt(socketFD, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     setsockopt(socketFD, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-    guard connect(socketFD, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
-      throw EvalsError("cannot connect to \(host):\(port): \(String(cString: strerror(errno)))", exitCode: 1)
+    guard Glibc.connect(socketFD, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
+      let reason = String(cString: strerror(errno))
+      close(socketFD)
+      throw EvalsError("cannot connect to \(host):\(port): \(reason)", exitCode: 1)
     }
-    var path = url.path.isEmpty ? "/" : url.path
-    if let query = url.query { path += "?" + query }
-    var head = "POST \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
-    for (name, value) in headers { head += "\(name): \(value)\r\n" }
-    head += "\r\n"
-    let request = Data(head.utf8) + body
-    var sent = 0
-    while sent < request.count {
-      let count = request[sent...].withUnsafeBytes { send(socketFD, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-      guard count > 0 else { throw EvalsError("the request to \(host):\(port) failed: \(String(cString: strerror(errno)))", exitCode: 1) }
-      sent += count
-    }
-    var received = Data()
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let count = recv(socketFD, &buffer, buffer.count, 0)
-      if count > 0 { received.append(contentsOf: buffer[0..<count]) } else if count == 0 { break } else {
-        if errno == EINTR { continue }
-        throw EvalsError("no answer from \(host):\(port) within \(Int(timeout)) s", exitCode: 1)
-      }
-    }
-    return try parse(received)
+    return socketFD
   }
 
   static func parse(_ data: Data) throws -> Response {

@@ -18,6 +18,8 @@ public struct HTTPProvider: Sendable {
   public var apiKeyVariable: String?
   public var timeout: Double = 60
   public var retries = 4
+  /// A PEM file of certificates to trust for https:// instead of the system's (a private CA).
+  public var caFile: String?
 
   var label: String { "http:\(format.rawValue):\(model)@\(baseURL.absoluteString)" }
 
@@ -50,8 +52,8 @@ public struct HTTPProvider: Sendable {
     while true {
       let response: HTTPClient.Response
       do {
-        response = try HTTPClient.post(url, headers: headers, body: payload, timeout: timeout)
-      } catch let error as EvalsError where error.exitCode == 1 && attempt < retries {
+        response = try HTTPClient.post(url, headers: headers, body: payload, timeout: timeout, caFile: caFile)
+      } catch let error as EvalsError where error.exitCode == 1 && error.retryable && attempt < retries {
         attempt += 1
         Thread.sleep(forTimeInterval: backoff(attempt))
         continue

@@ -128,6 +128,14 @@ public enum SuiteLoader {
         http.timeout = seconds
       }
       if let retries = node["retries"], case .int(let count) = retries.value { http.retries = max(count, 0) }
+      if let caNode = node["ca_file"] {
+        guard let file = caNode.string else { throw EvalsError("\(caNode.location): 'ca_file' must be a path to a PEM file") }
+        let path = file.hasPrefix("/") ? file : (folder as NSString).appendingPathComponent(file)
+        guard FileManager.default.isReadableFile(atPath: path) else {
+          throw EvalsError("\(caNode.location): cannot read \(file)", hint: "The path is relative to the suite file.")
+        }
+        http.caFile = path
+      }
       return .http(http)
     default:
       throw EvalsError(
