@@ -13,12 +13,16 @@ let package = Package(
     .library(name: "ManageShell", targets: ["ManageShell"]),
     .library(name: "ManageJobs", targets: ["ManageJobs"]),
     .library(name: "ManageEvals", targets: ["ManageEvals"]),
+    .library(name: "ManageServer", targets: ["ManageServer"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
   ],
   targets: [
     // The system SQLite and readline, linked rather than vendored (libsqlite3-dev, libreadline-dev).
@@ -73,8 +77,20 @@ let package = Package(
       name: "ManageEvals",
       dependencies: ["ManageCore", "ManageMigrations", "ManageJobs", "CTLS", .product(name: "Crypto", package: "swift-crypto")]),
 
+    // runserver on Hummingbird 2: the admin, the JSON API, the enqueue endpoint, sessions,
+    // CSRF and the security headers, and createtoken.
+    .target(
+      name: "ManageServer",
+      dependencies: [
+        "ManageCore", "ManageMigrations", "ManageAuth", "ManageJobs",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+
     // The executable: wires every module's command list into the dispatcher.
-    .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations", "ManageAuth", "ManageShell", "ManageJobs", "ManageEvals"]),
+    .executableTarget(name: "manage", dependencies: ["ManageCore", "ManageProject", "ManageMigrations", "ManageAuth", "ManageShell", "ManageJobs", "ManageEvals", "ManageServer"]),
 
     // Issue 6's figures: `swift run -c release manage-jobs-benchmark` (Benchmarks/jobs_speed.py).
     .executableTarget(

@@ -49,6 +49,7 @@ _manage() {
         check) _manage_check ;;
         completion) _manage_completion ;;
         createsuperuser) _manage_createsuperuser ;;
+        createtoken) _manage_createtoken ;;
         dbshell) _manage_dbshell ;;
         enqueue) _manage_enqueue ;;
         evals) _manage_evals ;;
@@ -57,6 +58,7 @@ _manage() {
         manpages) _manage_manpages ;;
         migrate) _manage_migrate ;;
         optimizemigration) _manage_optimizemigration ;;
+        runserver) _manage_runserver ;;
         shell) _manage_shell ;;
         showmigrations) _manage_showmigrations ;;
         sqlmigrate) _manage_sqlmigrate ;;
@@ -164,6 +166,33 @@ _manage_createsuperuser() {
         return
     fi
     COMPREPLY=()
+}
+
+_manage_createtoken() {
+    case "$prev" in
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --revoke --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    local position=0 j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == createtoken ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            --settings|-v|--verbosity) ((j++)) ;;
+            -*) ;;
+            *) ((position++)) ;;
+        esac
+    done
+    case "$position" in
+        0) _manage_files ;;
+        *) COMPREPLY=() ;;
+    esac
 }
 
 _manage_dbshell() {
@@ -444,6 +473,33 @@ _manage_optimizemigration() {
     case "$position" in
         0) _manage_reply "$(_manage_values apps)" ;;
         1) _manage_files ;;
+        *) COMPREPLY=() ;;
+    esac
+}
+
+_manage_runserver() {
+    case "$prev" in
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help -6 --ipv6 --noreload --skip-checks --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    local position=0 j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == runserver ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            --settings|-v|--verbosity) ((j++)) ;;
+            -*) ;;
+            *) ((position++)) ;;
+        esac
+    done
+    case "$position" in
+        0) _manage_files ;;
         *) COMPREPLY=() ;;
     esac
 }

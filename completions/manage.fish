@@ -90,6 +90,15 @@ complete -c manage -n '__manage_using_command createsuperuser' -l no-color -d 'D
 complete -c manage -n '__manage_using_command createsuperuser' -l force-color -d 'Force colorization of the command output.'
 complete -c manage -n '__manage_using_command createsuperuser' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
+# createtoken
+complete -c manage -n '__manage_using_command createtoken' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command createtoken' -l revoke -d 'Delete every token of the user instead of making one.'
+complete -c manage -n '__manage_using_command createtoken' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command createtoken' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command createtoken' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command createtoken' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command createtoken' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
 # dbshell
 complete -c manage -n '__manage_using_command dbshell' -a '(__fish_complete_path (commandline -ct))'
 complete -c manage -n '__manage_using_command dbshell' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
@@ -208,6 +217,17 @@ complete -c manage -n '__manage_using_command optimizemigration' -s v -l verbosi
 complete -c manage -n '__manage_using_command optimizemigration' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
 complete -c manage -n '__manage_using_command optimizemigration' -l force-color -d 'Force colorization of the command output.'
 complete -c manage -n '__manage_using_command optimizemigration' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
+
+# runserver
+complete -c manage -n '__manage_using_command runserver' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command runserver' -s 6 -l ipv6 -d 'Tells the server to use an IPv6 address.'
+complete -c manage -n '__manage_using_command runserver' -l noreload -d 'Tells the server NOT to reload the models when project files change.'
+complete -c manage -n '__manage_using_command runserver' -l skip-checks -d 'Skip system checks.'
+complete -c manage -n '__manage_using_command runserver' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
+complete -c manage -n '__manage_using_command runserver' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
+complete -c manage -n '__manage_using_command runserver' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
+complete -c manage -n '__manage_using_command runserver' -l force-color -d 'Force colorization of the command output.'
+complete -c manage -n '__manage_using_command runserver' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # shell
 complete -c manage -n '__manage_using_command shell' -l command -s c -x -a '(__fish_complete_path (commandline -ct))' -d 'Instead of opening an interactive shell, run a command and exit.'

@@ -137,7 +137,7 @@ struct AuthEndToEndTests {
     let project = try TemporaryDirectory.copyOfFixture("demo")
     let result = try Manage.run(["createsuperuser", "--noinput", "--username", "x"], in: project.path)
     #expect(result.status == 1)
-    #expect(result.stderr.contains("unapplied migration(s). Your project may not work properly until you apply the migrations for app(s): auth"))
+    #expect(result.stderr.contains("unapplied migration(s). Your project may not work properly until you apply the migrations for app(s): admin, auth"))
     #expect(result.stderr.contains("hint: Run 'manage migrate' to apply them."))
     #expect(!project.exists("db.sqlite3"), "no empty database is left behind")
   }

@@ -76,7 +76,7 @@ struct GeneratedFilesTests {
     let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     #expect(lines[0] == "check")
     #expect(lines[1] == "startapp startproject", "built-in names")
-    #expect(lines[2] == "auth contenttypes sessions jobs evals documents blog")
+    #expect(lines[2] == "auth contenttypes sessions admin jobs evals documents blog")
     #expect(lines[3] == "WARNING")
     #expect(lines[4] == "summarize", "app commands complete too")
     #expect(lines[5] == "migrate", "mi completes to migrate")

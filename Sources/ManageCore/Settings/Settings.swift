@@ -37,7 +37,7 @@ public struct Settings: Sendable {
   public var document: YAMLNode?
 
   /// The built-in apps, in dependency order.
-  public static let builtinAppLabels = ["auth", "contenttypes", "sessions", "jobs", "evals"]
+  public static let builtinAppLabels = ["auth", "contenttypes", "sessions", "jobs", "evals", "admin"]
 
   /// Top-level keys manage.yaml may hold; anything else is flagged by `manage check`.
   public static let knownKeys: Set<String> = [

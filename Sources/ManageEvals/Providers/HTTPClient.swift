@@ -29,7 +29,7 @@ enum HTTPClient {
       tls = manage_tls_connect(socketFD, host, caFile, &verifyFailed, &reason, reason.count)
       guard tls != nil else {
         var error = EvalsError(
-          "https://\(host):\(port): \(String(cString: reason))", exitCode: 1)
+          "https://\(host):\(port): \(String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))", exitCode: 1)
         if verifyFailed != 0 {
           error.retryable = false
           error.hint = "Give the suite's provider `ca_file: PATH` (a PEM file) to trust a private CA, or set SSL_CERT_FILE."

@@ -2,6 +2,45 @@
 // apps' models; do not edit. A test fails when the models change without this file.
 enum BuiltinMigrationFiles {
   static let files: [String: [(String, String)]] = [
+    "admin": [
+      (
+        "0001_initial",
+        #"""
+        {
+          "dependencies": [["auth", "0001_initial"], ["contenttypes", "0001_initial"]],
+          "initial": true,
+          "operations": [
+            {
+              "op": "CreateModel",
+              "name": "LogEntry",
+              "fields": [
+                ["id", {"type": "auto", "primary_key": true}],
+                ["action_time", {"type": "datetime", "default": "now"}],
+                ["user", {"type": "foreign_key", "to": "auth.User", "on_delete": "cascade"}],
+                ["content_type", {"type": "foreign_key", "null": true, "blank": true, "to": "contenttypes.ContentType", "on_delete": "set_null"}],
+                ["object_id", {"type": "text", "null": true, "blank": true}],
+                ["object_repr", {"type": "char", "max_length": 200}],
+                ["action_flag", {"type": "positive_integer", "choices": [[1, "Addition"], [2, "Change"], [3, "Deletion"]]}],
+                ["change_message", {"type": "text", "blank": true}]
+              ],
+              "options": {"db_table": "django_admin_log", "ordering": ["-action_time"], "verbose_name": "log entry", "verbose_name_plural": "log entries"}
+            },
+            {
+              "op": "CreateModel",
+              "name": "Token",
+              "fields": [
+                ["digest", {"type": "char", "primary_key": true, "max_length": 64}],
+                ["user", {"type": "foreign_key", "to": "auth.User", "on_delete": "cascade", "related_name": "api_tokens"}],
+                ["created", {"type": "datetime", "auto_now_add": true}],
+                ["last_used", {"type": "datetime", "null": true, "blank": true}]
+              ],
+              "options": {"db_table": "admin_api_token"}
+            }
+          ]
+        }
+        """#
+      ),
+    ],
     "auth": [
       (
         "0001_initial",

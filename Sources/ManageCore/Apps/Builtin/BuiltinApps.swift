@@ -8,12 +8,17 @@ public enum BuiltinApps {
     case "sessions": SessionsModels.yaml
     case "jobs": JobsModels.yaml
     case "evals": EvalsModels.yaml
+    case "admin": AdminModels.yaml
     default: nil
     }
   }
 
   /// Built-in apps that must be installed alongside another (Django's auth needs contenttypes).
   public static func requirements(_ label: String) -> [String] {
-    label == "auth" ? ["contenttypes"] : []
+    switch label {
+    case "auth": ["contenttypes"]
+    case "admin": ["auth", "contenttypes"]
+    default: []
+    }
   }
 }

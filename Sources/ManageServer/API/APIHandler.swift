@@ -1,0 +1,180 @@
+import Foundation
+import ManageCore
+
+/// The JSON API at `/api/<app>/<model>/` and `/api/<app>/<model>/<pk>/`: list (filters,
+/// ordering, search, pages), retrieve, create, update (PUT whole, PATCH part), delete, with the
+/// admin's validation and errors as `{"errors": {"field": ["message"]}}`. Reading needs a signed-in
+/// user (session or token); writing needs a staff user.
+struct APIHandler {
+  let state: SiteState
+  let connection: Connection
+  let request: WebRequest
+  let user: SignedInUser?
+
+  func respond(_ parts: [String]) throws -> WebResponse {
+    if parts.isEmpty { return try root() }
+    if parts == ["openapi.json"] { return .json(OpenAPIDocument.make(state)) }
+    guard let user else {
+      var response = WebResponse.detail("Authentication credentials were not provided.", status: 401)
+      response.setHeader("WWW-Authenticate", "Token")
+      return response
+    }
+    if parts == ["jobs"] { return try EnqueueEndpoint(state: state, connection: connection, request: request, user: user).respond() }
+    guard parts.count == 2 || parts.count == 3, let model = state.servedModel(app: parts[0], name: parts[1]) else {
+      return .detail("Not found.", status: 404)
+    }
+    if request.isUnsafe && !(user.isStaff || user.isSuperuser) {
+      return .detail("You do not have permission to perform this action.", status: 403)
+    }
+    if parts.count == 2 {
+      switch request.method {
+      case "GET", "HEAD": return try list(model)
+      case "POST": return try create(model, user: user)
+      default: return notAllowed(["GET", "POST"])
+      }
+    }
+    guard let instance = try find(model, key: parts[2]) else { return .detail("Not found.", status: 404) }
+    switch request.method {
+    case "GET", "HEAD": return .json(try RecordJSON.object(instance, state: state, connection))
+    case "PUT": return try update(instance, partial: false, user: user)
+    case "PATCH": return try update(instance, partial: true, user: user)
+    case "DELETE": return try delete(instance, user: user)
+    default: return notAllowed(["GET", "PUT", "PATCH", "DELETE"])
+    }
+  }
+
+  private func root() throws -> WebResponse {
+    var object = OrderedDictionary()
+    for model in state.servedModels { object[model.label.lowercased()] = .text(base + "/api/\(model.app)/\(model.name.lowercased())/") }
+    object["openapi"] = .text(base + "/api/openapi.json")
+    return .json(.dict(object))
+  }
+
+  private var base: String { "http://" + (request.headers["host"] ?? "localhost") }
+
+  private func notAllowed(_ methods: [String]) -> WebResponse {
+    var response = WebResponse.detail("Method \"\(request.method)\" not allowed.", status: 405)
+    response.setHeader("Allow", methods.joined(separator: ", "))
+    return response
+  }
+
+  private func find(_ model: ModelSchema, key: String) throws -> ModelInstance? {
+    guard let query = try? QuerySet(model: model, schema: state.schema).filter("pk", .text(key)) else { return nil }
+    do {
+      guard case .instance(let instance)? = try query.first(connection) else { return nil }
+      return instance
+    } catch is QueryError { return nil }
+  }
+
+  private func list(_ model: ModelSchema) throws -> WebResponse {
+    let parsed: ListQuery
+    switch ListQuery.parse(request, model: model, state: state) {
+    case .failure(let failure): return .errors(failure.errors)
+    case .success(let query): parsed = query
+    }
+    let count = try parsed.query.count(connection)
+    let start = (parsed.page - 1) * parsed.pageSize
+    if start > 0 && start >= count { return .detail("Invalid page.", status: 404) }
+    let rows = try parsed.query.slice(start, start + parsed.pageSize).instances(connection)
+    func link(_ page: Int) -> ModelValue {
+      var pairs = request.query.filter { $0.0 != "page" }
+      if page > 1 { pairs.append(("page", String(page))) }
+      let query = pairs.map { WebRequest.encode($0.0) + "=" + WebRequest.encode($0.1) }.joined(separator: "&")
+      return .text(base + request.path + (query.isEmpty ? "" : "?" + query))
+    }
+    return .json(.dict(OrderedDictionary([
+      ("count", .int(Int64(count))),
+      ("next", start + parsed.pageSize < count ? link(parsed.page + 1) : .null),
+      ("previous", parsed.page > 1 ? link(parsed.page - 1) : .null),
+      ("results", .list(try rows.map { try RecordJSON.object($0, state: state, connection) })),
+    ])))
+  }
+
+  /// The body as a JSON object, or the response that says why it is not one.
+  private func body() -> Result<[String: ModelValue], Refusal> {
+    let text = String(decoding: request.body, as: UTF8.self)
+    if let type = request.headers["content-type"], !type.hasPrefix("application/json") {
+      return .failure(Refusal(response: .detail("Unsupported media type \"\(type)\" in request.", status: 415)))
+    }
+    do {
+      _ = try JSONSerialization.jsonObject(with: Data(request.body), options: [.fragmentsAllowed])
+    } catch {
+      let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "not JSON"
+      return .failure(Refusal(response: .detail("JSON parse error - \(reason)", status: 400)))
+    }
+    guard case .dict(let object)? = try? ModelValue(json: text) else {
+      return .failure(Refusal(response: .errors(["__all__": ["Expected a JSON object."]])))
+    }
+    var values: [String: ModelValue] = [:]
+    for (name, value) in object.pairs { values[name] = value }
+    return .success(values)
+  }
+
+  private func create(_ model: ModelSchema, user: SignedInUser) throws -> WebResponse {
+    let input: [String: ModelValue]
+    switch body() {
+    case .failure(let refusal): return refusal.response
+    case .success(let values): input = values
+    }
+    if let hidden = hiddenField(in: input, model) { return .errors([hidden: ["This field cannot be set through the API."]]) }
+    let validator = RecordValidator(model: model, schema: state.schema)
+    return try connection.transaction {
+      switch try validator.clean(input, source: .json, connection) {
+      case .failure(let failure): return .errors(failure.errors)
+      case .success(let values):
+        let instance = try ModelInstance(model: model, assigning: values)
+        try instance.save(connection, schema: state.schema, forceInsert: true)
+        try ChangeLog.record(.addition, model: model, objectID: instance.pk, objectRepr: instance.displayName, message: "Added through the API.", userID: user.id, connection)
+        var response = WebResponse.json(try RecordJSON.object(instance, state: state, connection), status: 201)
+        response.setHeader("Location", "/api/\(model.app)/\(model.name.lowercased())/\(instance.pk.str)/")
+        return response
+      }
+    }
+  }
+
+  private func update(_ instance: ModelInstance, partial: Bool, user: SignedInUser) throws -> WebResponse {
+    let input: [String: ModelValue]
+    switch body() {
+    case .failure(let refusal): return refusal.response
+    case .success(let values): input = values
+    }
+    if let hidden = hiddenField(in: input, instance.model) { return .errors([hidden: ["This field cannot be set through the API."]]) }
+    let validator = RecordValidator(model: instance.model, schema: state.schema)
+    return try connection.transaction {
+      switch try validator.clean(input, source: .json, partial: partial, existing: instance, connection) {
+      case .failure(let failure): return .errors(failure.errors)
+      case .success(let values):
+        var changed: [String] = []
+        for (name, value) in values where instance.values[name] != value {
+          changed.append(name)
+          try instance.set(name, value)
+        }
+        try instance.save(connection, schema: state.schema)
+        try ChangeLog.record(.change, model: instance.model, objectID: instance.pk, objectRepr: instance.displayName, message: ChangeLog.changedMessage(changed), userID: user.id, connection)
+        return .json(try RecordJSON.object(instance, state: state, connection))
+      }
+    }
+  }
+
+  private func delete(_ instance: ModelInstance, user: SignedInUser) throws -> WebResponse {
+    let key = instance.pk, name = instance.displayName
+    do {
+      try connection.transaction {
+        try instance.delete(connection, schema: state.schema)
+        try ChangeLog.record(.deletion, model: instance.model, objectID: key, objectRepr: name, message: "Deleted through the API.", userID: user.id, connection)
+      }
+    } catch let error as QueryError where error.kind == "ProtectedError" || error.kind == "RestrictedError" {
+      return .detail(error.message, status: 409)
+    }
+    return WebResponse(status: 204)
+  }
+
+  private func hiddenField(in input: [String: ModelValue], _ model: ModelSchema) -> String? {
+    input.keys.sorted().first { name in model.field(name).map { state.isHidden($0, of: model) } ?? false }
+  }
+}
+
+/// A request refused before it reaches the handler's logic, with the response that says why.
+struct Refusal: Error {
+  var response: WebResponse
+}

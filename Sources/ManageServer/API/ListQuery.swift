@@ -1,0 +1,75 @@
+import ManageCore
+
+/// The API's list parameters: Django lookups as filters (`?title__icontains=x&created__year=2026`,
+/// `__in` as a comma list, `__isnull` as true/false), `ordering` (comma list, `-` for
+/// descending), `search` over text fields, and `page`/`page_size`.
+struct ListQuery {
+  static let reserved: Set<String> = ["ordering", "page", "page_size", "search", "format"]
+  static let defaultPageSize = 20
+  static let maxPageSize = 1000
+
+  var query: QuerySet
+  var page: Int
+  var pageSize: Int
+
+  /// The query for `request`, or errors by parameter (a bad field, a bad value).
+  static func parse(_ request: WebRequest, model: ModelSchema, state: SiteState) -> Result<ListQuery, ValidationFailure> {
+    var errors: RecordValidator.Errors = [:]
+    var query = QuerySet(model: model, schema: state.schema)
+    for (name, raw) in request.query where !reserved.contains(name) {
+      // A hidden field cannot be probed through filters either (password__startswith=…).
+      if state.touchesHiddenField(name, from: model) {
+        errors[name, default: []].append("Unknown filter.")
+        continue
+      }
+      let value: ModelValue
+      if name.hasSuffix("__in") {
+        value = .list(raw.split(separator: ",", omittingEmptySubsequences: false).map { .text(String($0)) })
+      } else if name.hasSuffix("__isnull") {
+        guard ["true", "false", "1", "0"].contains(raw.lowercased()) else {
+          errors[name, default: []].append("Expected true or false.")
+          continue
+        }
+        value = .bool(raw.lowercased() == "true" || raw == "1")
+      } else {
+        value = .text(raw)
+      }
+      do {
+        query = try query.filter(name, value)
+        _ = try query.sql()
+      } catch let error as QueryError {
+        errors[name, default: []].append(RecordValidator.plainMessage(error.message))
+        query = QuerySet(model: model, schema: state.schema)
+      } catch {
+        errors[name, default: []].append("\(error)")
+      }
+    }
+    if let search = request.parameter("search"), !search.isEmpty {
+      let textFields = model.fields.filter { $0.type.isTextual && !state.isHidden($0, of: model) }
+      if let condition = textFields.map({ Q.condition($0.name + "__icontains", .value(.text(search))) }).reduce(nil, { (result: Q?, next: Q) in result.map { $0 | next } ?? next }) {
+        if let filtered = try? query.filter(condition) { query = filtered }
+      }
+    }
+    if let ordering = request.parameter("ordering"), !ordering.isEmpty {
+      let fields = ordering.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      if let hidden = fields.first(where: { state.touchesHiddenField($0, from: model) }) {
+        return .failure(ValidationFailure(errors: ["ordering": ["Cannot order by '\(hidden)'."]]))
+      }
+      do { query = try query.orderBy(fields); _ = try query.sql() } catch let error as QueryError {
+        errors["ordering", default: []].append(RecordValidator.plainMessage(error.message))
+      } catch {}
+    } else if model.ordering.isEmpty, let pk = model.primaryKey {
+      query = (try? query.orderBy([pk.name])) ?? query
+    }
+    var page = 1, pageSize = defaultPageSize
+    if let text = request.parameter("page") {
+      if let number = Int(text), number >= 1 { page = number } else { errors["page", default: []].append("A valid integer of at least 1 is required.") }
+    }
+    if let text = request.parameter("page_size") {
+      if let number = Int(text), (1...maxPageSize).contains(number) { pageSize = number } else {
+        errors["page_size", default: []].append("Ensure this value is between 1 and \(maxPageSize).")
+      }
+    }
+    return errors.isEmpty ? .success(ListQuery(query: query, page: page, pageSize: pageSize)) : .failure(ValidationFailure(errors: errors))
+  }
+}

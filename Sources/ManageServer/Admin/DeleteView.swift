@@ -1,0 +1,71 @@
+import Foundation
+import ManageCore
+
+/// Deleting from the admin: a confirmation page that lists what the deletion takes with it
+/// (counted by running the real cascade inside a savepoint that is then rolled back), and the
+/// deletion itself, logged per row. Protected rows are named and nothing is deleted.
+struct DeleteView {
+  let context: AdminContext
+  let model: ModelSchema
+
+  private struct Preview: Error { var result: DeletionResult }
+
+  /// The confirmation page for `rows` (one from its delete page, or several from the bulk action).
+  func confirm(_ rows: [ModelInstance], bulk: Bool = false) throws -> WebResponse {
+    let connection = context.connection
+    if !bulk && context.request.method == "POST" {
+      return try delete(rows, returnTo: context.modelURL(model))
+    }
+    var summary: HTML = ""
+    var protected: String?
+    do {
+      try connection.savepoint("manage_delete_preview") {
+        let keys = ModelValue.list(rows.map(\.pk))
+        throw Preview(result: try QuerySet(model: model, schema: context.state.schema).filter("pk__in", keys).delete(connection))
+      }
+    } catch let preview as Preview {
+      let items: [HTML] = preview.result.perModel.map { label, count in
+        let name = context.state.schema.model(label).map { count == 1 ? Naming.verboseName($0) : Naming.verboseNamePlural($0) } ?? label
+        return "<li>\(Naming.capitalized(name)): \(count)</li>"
+      }
+      summary = "<h3>Summary</h3><ul class=\"summary\">\(items)</ul>"
+    } catch let error as QueryError where error.kind == "ProtectedError" || error.kind == "RestrictedError" {
+      protected = error.message
+    }
+    let names: [HTML] = rows.map { "<li>\(Naming.capitalized(Naming.verboseName(model))): <a href=\"\(context.modelURL(model))\(WebRequest.encode($0.pk.str))/change/\">\($0.displayName)</a></li>" }
+    let what = rows.count == 1 ? "the \(Naming.verboseName(model)) “\(rows[0].displayName)”" : "the selected \(Naming.verboseNamePlural(model))"
+    let content: HTML
+    if let protected {
+      content = "<h2>Cannot delete \(Naming.verboseName(model))</h2><p>Deleting \(what) would require deleting the following protected related objects:</p><p class=\"errornote\">\(protected)</p>"
+    } else {
+      let hidden: [HTML] = bulk ? rows.map { "<input type=\"hidden\" name=\"_selected_action\" value=\"\($0.pk.str)\">" } + [HTML("<input type=\"hidden\" name=\"action\" value=\"delete_selected\"><input type=\"hidden\" name=\"post\" value=\"yes\">")] : []
+      content = """
+        <h2>Are you sure?</h2><p>Are you sure you want to delete \(what)? All of the following objects and their related items will be deleted:</p>
+        \(summary)<h3>Objects</h3><ul>\(names)</ul>
+        <form method="post" action="\(bulk ? context.modelURL(model) : context.request.path)">\(AdminPage.csrfField(context.csrfToken))\(hidden)
+        <button type="submit" class="danger">Yes, I’m sure</button> <a class="button secondary" href="\(context.modelURL(model))">No, take me back</a></form>
+        """
+    }
+    return context.page("Are you sure?", crumbs: context.crumbs(model) + [("Delete", nil)], content, status: protected == nil ? 200 : 409)
+  }
+
+  /// Deletes `rows` (and what cascades) in one transaction and logs each.
+  func delete(_ rows: [ModelInstance], returnTo url: String) throws -> WebResponse {
+    let connection = context.connection
+    do {
+      try connection.transaction {
+        for row in rows {
+          let key = row.pk, name = row.displayName
+          try row.delete(connection, schema: context.state.schema)
+          try ChangeLog.record(.deletion, model: model, objectID: key, objectRepr: name, message: "Deleted.", userID: context.user.id, connection)
+        }
+      }
+    } catch let error as QueryError where error.kind == "ProtectedError" || error.kind == "RestrictedError" {
+      return context.redirect(url, message: "Nothing was deleted: \(error.message)")
+    }
+    let message = rows.count == 1
+      ? "The \(Naming.verboseName(model)) “\(rows[0].displayName)” was deleted successfully."
+      : "Successfully deleted \(rows.count) \(Naming.verboseNamePlural(model))."
+    return context.redirect(url, message: message)
+  }
+}

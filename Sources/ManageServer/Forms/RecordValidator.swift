@@ -1,0 +1,184 @@
+import Foundation
+import ManageCore
+
+/// Django's model validation (`full_clean`) for the admin's forms and the API alike: required
+/// fields, types, max_length, choices, email/URL/slug formats, non-negative integers, foreign
+/// keys that exist, unique and unique_together. Messages are Django's.
+public struct RecordValidator {
+  public let model: ModelSchema
+  public let schema: ProjectSchema
+
+  /// Errors by field name; `__all__` for errors of the whole row.
+  public typealias Errors = [String: [String]]
+
+  /// How input arrives: HTML forms send text (an empty box is "no value"); JSON sends types.
+  public enum Source { case form, json }
+
+  public init(model: ModelSchema, schema: ProjectSchema) {
+    self.model = model
+    self.schema = schema
+  }
+
+  /// Fields a person or a client sets: stored ones, minus auto keys, auto_now(_add) times and many-to-many.
+  public var editableFields: [FieldSchema] {
+    model.fields.filter { $0.isConcrete && !($0.primaryKey && $0.type.isAutoIncrement) && !$0.autoNow && !$0.autoNowAdd }
+  }
+
+  /// The cleaned values for `input`, or the errors. With `partial` (PATCH) absent fields are left
+  /// alone; `existing` is the row being changed (unique checks skip it).
+  public func clean(_ input: [String: ModelValue], source: Source, partial: Bool = false, existing: ModelInstance? = nil, _ connection: Connection) throws -> Result<[(String, ModelValue)], ValidationFailure> {
+    var errors: Errors = [:]
+    var cleaned: [(String, ModelValue)] = []
+    let known = Set(model.fields.flatMap { [$0.name] + ($0.type.isConcreteRelation ? [$0.name + "_id"] : []) } + ["pk"])
+    if source == .json {
+      for name in input.keys where !known.contains(name) {
+        errors[name, default: []].append("Unknown field. \(Naming.capitalized(Naming.verboseName(model))) has: \(editableFields.map(\.name).joined(separator: ", ")).")
+      }
+    }
+    for field in editableFields {
+      let given = input[field.name] ?? (field.type.isConcreteRelation ? input[field.name + "_id"] : nil)
+      if given == nil && partial { continue }
+      var value: ModelValue
+      if let given {
+        value = given
+      } else if let fallback = field.default {
+        value = ModelValue(default: fallback, field: field)
+      } else if source == .form && field.type == .boolean {
+        value = .bool(false)  // an unticked box is not sent at all
+      } else {
+        value = .null
+      }
+      if case .text(let text) = value, source == .form, text.isEmpty, !field.type.isTextual || field.null {
+        value = .null
+      }
+      if case .text(let text) = value, source == .form, field.type == .boolean {
+        value = .bool(["on", "true", "1", "yes"].contains(text.lowercased()))
+      }
+      if given == nil, source == .json, value.isNull, !field.null, existing == nil || !partial {
+        errors[field.name, default: []].append("This field is required.")
+        continue
+      }
+      if let problem = try check(field, &value, source: source, existing: existing, connection) {
+        errors[field.name, default: []].append(problem)
+        continue
+      }
+      cleaned.append((field.name, value))
+    }
+    if errors.isEmpty {
+      for group in model.uniqueTogether {
+        let values = group.map { name in cleaned.first { $0.0 == name }?.1 ?? existing?.values[name] ?? .null }
+        if values.contains(.null) { continue }
+        var query = QuerySet(model: model, schema: schema)
+        for (name, value) in zip(group, values) { query = try query.filter(name, value) }
+        if let existing { query = try query.exclude("pk", existing.pk) }
+        if try query.exists(connection) {
+          let labels = group.compactMap { model.field($0) }.map { Naming.capitalized(Naming.label($0)) }
+          errors["__all__", default: []].append("\(Naming.capitalized(Naming.verboseName(model))) with this \(Self.englishList(labels)) already exists.")
+        }
+      }
+    }
+    return errors.isEmpty ? .success(cleaned) : .failure(ValidationFailure(errors: errors))
+  }
+
+  /// The problem with one value, normalising it to the field's type on the way; nil when it is valid.
+  private func check(_ field: FieldSchema, _ value: inout ModelValue, source: Source, existing: ModelInstance?, _ connection: Connection) throws -> String? {
+    let required = source == .form ? "This field is required." : nil
+    if value.isNull {
+      if field.null { return nil }
+      if field.type.isTextual && field.blank { value = .text(""); return nil }
+      return required ?? "This field cannot be null."
+    }
+    if case .text(let text) = value, text.isEmpty, field.type.isTextual, !field.blank {
+      return required ?? "This field cannot be blank."
+    }
+    if field.type.isConcreteRelation {
+      let target = schema.keyField(referencedBy: field)
+      guard let key = try? value.sqlValue(for: target), let related = field.relatedModel.flatMap(schema.model) else {
+        return "“\(value.str)” is not a valid \(target.type.isInteger ? "number" : "key")."
+      }
+      if try QuerySet(model: related, schema: schema).filter("pk", ModelValue(key, field: target)).exists(connection) == false {
+        return "\(Naming.verboseName(related)) instance with \(target.name) \(value.str) does not exist."
+      }
+      value = ModelValue(key, field: target)
+      return nil
+    }
+    if source == .json, !Self.jsonTypeFits(value, field) {
+      return "Expected \(Self.jsonTypeName(field)) for \(field.type.djangoName), got \(value.typeName)."
+    }
+    let stored: SQLValue
+    do {
+      stored = try value.sqlValue(for: field)
+    } catch let error as QueryError {
+      return Self.plainMessage(error.message)
+    }
+    value = ModelValue(stored, field: field)
+    if let limit = field.effectiveMaxLength, case .text(let text) = value, text.count > limit {
+      return "Ensure this value has at most \(limit) characters (it has \(text.count))."
+    }
+    if let choices = field.choices, !value.isNull, !(field.blank && value == .text("")) {
+      let allowed = choices.map { ModelValue(default: $0.value, field: field) }
+      if !allowed.contains(value) { return "Value \(value.repr) is not a valid choice." }
+    }
+    if field.type == .positiveInteger, let number = value.integer, number < 0 { return "Ensure this value is greater than or equal to 0." }
+    if case .text(let text) = value, !text.isEmpty {
+      switch field.type {
+      case .email where !Self.isEmail(text): return "Enter a valid email address."
+      case .url where !(text.hasPrefix("http://") || text.hasPrefix("https://") || text.hasPrefix("ftp://")) || URL(string: text)?.host == nil:
+        return "Enter a valid URL."
+      case .slug where !text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }):
+        return "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."
+      default: break
+      }
+    }
+    if field.unique || field.primaryKey, !value.isNull {
+      var query = try QuerySet(model: model, schema: schema).filter(field.name, value)
+      if let existing, existing.isStored { query = try query.exclude("pk", existing.pk) }
+      if try query.exists(connection) {
+        return "\(Naming.capitalized(Naming.verboseName(model))) with this \(Naming.capitalized(Naming.label(field))) already exists."
+      }
+    }
+    return nil
+  }
+
+  /// `['“x” value must be …']` (QueryError's ValidationError form) as the bare message.
+  static func plainMessage(_ message: String) -> String {
+    if message.hasPrefix("['") && message.hasSuffix("']") { return String(message.dropFirst(2).dropLast(2)) }
+    return message
+  }
+
+  static func isEmail(_ text: String) -> Bool {
+    let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+    return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+      && !text.contains(" ")
+  }
+
+  /// Whether a JSON value has a type the field takes (a number for an integer, text for a date…).
+  static func jsonTypeFits(_ value: ModelValue, _ field: FieldSchema) -> Bool {
+    switch (field.type, value) {
+    case (.json, _): return true
+    case (_, .null): return true
+    case (.boolean, .bool): return true
+    case (.boolean, _): return false
+    case (let type, .int) where type.isInteger || type == .float || type == .decimal || type == .duration: return true
+    case (.float, .double), (.decimal, .double), (.decimal, .text): return true
+    case (let type, .text) where type.isTextual || [.date, .datetime, .time, .uuid, .decimal].contains(type): return true
+    default: return false
+    }
+  }
+
+  static func jsonTypeName(_ field: FieldSchema) -> String {
+    if field.type == .boolean { return "a boolean" }
+    if field.type.isInteger || field.type == .duration { return "an integer" }
+    if field.type == .float || field.type == .decimal { return "a number" }
+    return "a string"
+  }
+
+  static func englishList(_ items: [String]) -> String {
+    items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
+  }
+}
+
+/// The errors of a row that did not validate, by field (`__all__` for the row).
+public struct ValidationFailure: Error {
+  public var errors: RecordValidator.Errors
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Django's request log line, `[27/Nov/2026 15:15:30] "GET /admin/ HTTP/1.1" 200 12149`, coloured
+/// by status on a terminal the way Django's runserver colours it.
+public enum RequestLog {
+  public static func line(method: String, target: String, version: String = "HTTP/1.1", status: Int, bytes: Int, at date: Date = Date(), colour: Bool) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone.current
+    formatter.dateFormat = "dd/MMM/yyyy HH:mm:ss"
+    let text = "[\(formatter.string(from: date))] \"\(method) \(target) \(version)\" \(status) \(bytes)"
+    guard colour, let code = colourCode(status) else { return text }
+    return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+  }
+
+  /// Django's palette: 1xx bold, 2xx plain, 304 cyan, 3xx green, 404 yellow, 4xx bold red, 5xx bold magenta.
+  static func colourCode(_ status: Int) -> String? {
+    switch status {
+    case 100..<200: "1"
+    case 200..<300: nil
+    case 304: "36"
+    case 300..<400: "32"
+    case 404: "33"
+    case 400..<500: "1;31"
+    default: "1;35"
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import ManageCore
+import ManageJobs
+
+/// What the site serves from, loaded from the project and replaced whole when a reload reads
+/// the project again: settings, the installed apps' models and the declared tasks.
+public struct SiteState: Sendable {
+  public var settings: Settings
+  public var schema: ProjectSchema
+  public var tasks: TaskRegistry?
+  public var installedApps: [String]
+
+  /// Models kept out of the admin and the API: sessions and API tokens hold credentials.
+  static let hiddenModels: Set<String> = ["sessions.Session", "admin.Token"]
+  /// Fields never shown or written through the API (a password hash is a credential too).
+  static let hiddenFields: [String: Set<String>] = ["auth.User": ["password"]]
+
+  public init(settings: Settings, schema: ProjectSchema, tasks: TaskRegistry?, installedApps: [String]) {
+    self.settings = settings
+    self.schema = schema
+    self.tasks = tasks
+    self.installedApps = installedApps
+  }
+
+  /// The models the admin and the API serve, app by app in installed_apps order.
+  public var servedModels: [ModelSchema] {
+    installedApps.flatMap { app in schema.models(in: app).filter { !Self.hiddenModels.contains($0.label) } }
+  }
+
+  /// The model `app`/`name` (case-insensitive, as in Django's URLs), when it is served.
+  public func servedModel(app: String, name: String) -> ModelSchema? {
+    servedModels.first { $0.app == app && $0.name.lowercased() == name.lowercased() }
+  }
+
+  public func isHidden(_ field: FieldSchema, of model: ModelSchema) -> Bool {
+    Self.hiddenFields[model.label]?.contains(field.name) == true
+  }
+
+  public func isInstalled(_ app: String) -> Bool { installedApps.contains(app) }
+
+  /// Whether a lookup or ordering path (`author__user__password__startswith`, `-title`) passes
+  /// through a hidden field anywhere along its relations: such paths would let a client probe a
+  /// password hash one character at a time.
+  public func touchesHiddenField(_ path: String, from model: ModelSchema) -> Bool {
+    var current = model
+    for part in path.trimmingCharacters(in: CharacterSet(charactersIn: "-")).components(separatedBy: "__") {
+      if let field = current.field(part), isHidden(field, of: current) { return true }
+      guard let relation = schema.relation(named: part, from: current) else { return false }
+      current = relation.to
+    }
+    return false
+  }
+}
+
+/// The current `SiteState`, swapped whole by a reload while requests keep the one they started with.
+public final class SiteStateBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var state: SiteState
+  public init(_ state: SiteState) { self.state = state }
+  public var current: SiteState { lock.withLock { state } }
+  public func replace(_ state: SiteState) { lock.withLock { self.state = state } }
+}

@@ -1,0 +1,64 @@
+import Crypto
+import Foundation
+import ManageAuth
+import ManageCore
+
+/// A signed-in user as a request sees it.
+public struct SignedInUser: Sendable {
+  public var id: Int64
+  public var username: String
+  public var isStaff: Bool
+  public var isSuperuser: Bool
+  /// How the request proved who it is: a session needs CSRF tokens, a token does not.
+  public var viaToken: Bool
+}
+
+/// Who a request is: the `sessionid` cookie's session, or `Authorization: Token …` (an API
+/// token made by `manage createtoken`, stored as its SHA-256 digest). Sessions carry a hash of
+/// the password hash, as Django's do, so changing a password signs out every session.
+public struct Authenticator: Sendable {
+  public let sessions: SessionStore
+  private let passwordSigner: Signer
+
+  public init(secret: String) {
+    sessions = SessionStore(secret: secret)
+    passwordSigner = Signer(secret: secret, purpose: "manage.auth.session_hash")
+  }
+
+  public func user(for request: WebRequest, _ connection: Connection) throws -> SignedInUser? {
+    if let header = request.headers["authorization"], header.hasPrefix("Token ") {
+      let token = String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+      guard let row = try connection.query(
+        "SELECT u.id, u.username, u.is_staff, u.is_superuser FROM admin_api_token t JOIN auth_user u ON u.id = t.user_id WHERE t.digest = ? AND u.is_active",
+        [.text(Self.digest(token))]).first else { return nil }
+      try connection.run("UPDATE admin_api_token SET last_used = ? WHERE digest = ?", [.text(CivilDateTime.now().iso), .text(Self.digest(token))])
+      return SignedInUser(id: Int64(row[0].int ?? 0), username: row[1].string ?? "", isStaff: row[2].int == 1, isSuperuser: row[3].int == 1, viaToken: true)
+    }
+    guard let key = request.cookies[SessionStore.cookieName], let data = try sessions.load(key, connection),
+          let id = data["_auth_user_id"].flatMap(Int64.init),
+          let row = try connection.query("SELECT id, username, is_staff, is_superuser, password FROM auth_user WHERE id = ? AND is_active", [.integer(id)]).first,
+          Signer.constantTimeEqual(data["_auth_user_hash"] ?? "", passwordSigner.signature(row[4].string ?? ""))
+    else { return nil }
+    return SignedInUser(id: id, username: row[1].string ?? "", isStaff: row[2].int == 1, isSuperuser: row[3].int == 1, viaToken: false)
+  }
+
+  /// Checks a username and password; the user when they match an active account.
+  public func check(username: String, password: String, _ connection: Connection) throws -> (user: SignedInUser, passwordHash: String)? {
+    guard let row = try connection.query(
+      "SELECT id, username, is_staff, is_superuser, password FROM auth_user WHERE username = ? AND is_active", [.text(username)]).first,
+      let encoded = row[4].string, (try? PasswordHasher.verify(password, against: encoded)) == true
+    else { return nil }
+    return (SignedInUser(id: Int64(row[0].int ?? 0), username: row[1].string ?? "", isStaff: row[2].int == 1, isSuperuser: row[3].int == 1, viaToken: false), encoded)
+  }
+
+  /// A new session for `user`; returns its key for the cookie. Records last_login as Django does.
+  public func logIn(_ user: SignedInUser, passwordHash: String, _ connection: Connection) throws -> String {
+    try connection.run("UPDATE auth_user SET last_login = ? WHERE id = ?", [.text(CivilDateTime.now().iso), .integer(user.id)])
+    return try sessions.create(["_auth_user_id": String(user.id), "_auth_user_hash": passwordSigner.signature(passwordHash)], connection)
+  }
+
+  /// The stored form of an API token.
+  public static func digest(_ token: String) -> String {
+    SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+  }
+}
