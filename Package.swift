@@ -82,7 +82,7 @@ let package = Package(
     .target(
       name: "ManageServer",
       dependencies: [
-        "ManageCore", "ManageMigrations", "ManageAuth", "ManageJobs",
+        "ManageCore", "ManageMigrations", "ManageAuth", "ManageJobs", "ManageEvals",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -103,6 +103,7 @@ let package = Package(
     .testTarget(name: "ManageShellTests", dependencies: ["ManageShell", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageJobsTests", dependencies: ["ManageJobs", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageEvalsTests", dependencies: ["ManageEvals", "ManageCore", "CTLS"]),
+    .testTarget(name: "ManageServerTests", dependencies: ["ManageServer"]),
     .testTarget(name: "ManageAuthTests", dependencies: ["ManageAuth", "ManageCore"]),
     // Runs the built binary as a subprocess against temporary copies of Fixtures/.
     .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore"], exclude: ["Support"]),

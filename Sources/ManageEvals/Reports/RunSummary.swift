@@ -42,7 +42,7 @@ public struct RunSummary: Sendable {
 
   /// The run `id`; with its cases (`onlyFailing`: only those that did not pass, which is all a
   /// table or a pull-request comment shows, so a 50,000-case run reports in flat memory).
-  static func load(_ id: Int64, _ connection: Connection, withCases: Bool = true, onlyFailing: Bool = false) throws -> RunSummary? {
+  public static func load(_ id: Int64, _ connection: Connection, withCases: Bool = true, onlyFailing: Bool = false) throws -> RunSummary? {
     guard let row = try connection.query(
       "SELECT id, suite, provider, status, total, passed, failed, errors, pass_rate, threshold, started_at, finished_at, git_commit FROM evals_evalrun WHERE id = ?",
       [.integer(id)]).first

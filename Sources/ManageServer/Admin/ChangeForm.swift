@@ -79,7 +79,16 @@ struct ChangeForm {
     let general: HTML = (errors["__all__"] ?? []).isEmpty ? "" : "<ul class=\"errorlist\">\((errors["__all__"] ?? []).map { HTML("<li>\($0)</li>") })</ul>"
     let key = instance.map { WebRequest.encode($0.pk.str) }
     let deleteLink: HTML = key.map { "<a class=\"button danger delete\" href=\"\(url)\($0)/delete/\">Delete</a>" } ?? ""
-    let historyLink: HTML = key.map { "<p><a href=\"\(url)\($0)/history/\">History</a></p>" } ?? ""
+    var related: [HTML] = []
+    if let instance {
+      // Rows that point here, each a link to their change list filtered to this row.
+      for (_, _, relation) in state.schema.reverseRelations(of: model) where relation.field.type.isConcreteRelation && state.servedModels.contains(where: { $0.label == relation.holder.label }) {
+        let count = try QuerySet(model: relation.holder, schema: state.schema).filter(relation.field.name, instance.pk).count(context.connection)
+        let link = "/admin/\(relation.holder.app)/\(relation.holder.name.lowercased())/?\(relation.field.name)__exact=\(WebRequest.encode(instance.pk.str))"
+        related.append(" · <a href=\"\(link)\">\(Naming.capitalized(Naming.verboseNamePlural(relation.holder))) (\(count))</a>")
+      }
+    }
+    let historyLink: HTML = key.map { "<p><a href=\"\(url)\($0)/history/\">History</a>\(related)</p>" } ?? ""
     let title = instance == nil ? "Add \(Naming.verboseName(model))" : "Change \(Naming.verboseName(model))"
     let content: HTML = """
       <h2>\(title)</h2>\(historyLink)\(note)\(general)
@@ -89,7 +98,7 @@ struct ChangeForm {
       <input type="submit" name="_save" value="Save"></div></div></form>
       """
     let crumbs = context.crumbs(model) + [(instance?.displayName ?? title, nil)]
-    return context.page(title, crumbs: crumbs, content, status: errors.isEmpty ? 200 : 400)
+    return context.page(title, crumbs: crumbs, content)
   }
 
   /// The input for one field, showing `value`.

@@ -83,7 +83,7 @@ struct ChangeList {
     let table: HTML = """
       <form method="post" action="\(url)">\(AdminPage.csrfField(context.csrfToken))
       <div class="toolbar"><label>Action: <select name="action"><option value="">---------</option>\(actionOptions)</select></label>
-      <button type="submit" class="secondary">Go</button> <span class="muted">\(count) of \(unfiltered) selected by the filters</span></div>
+      <button type="submit" class="secondary">Go</button> <span class="muted">\(count) \(count == 1 ? "result" : "results") (\(unfiltered) total)</span></div>
       <div class="module"><table><thead><tr><th></th>\(header)</tr></thead><tbody>\(body)</tbody></table></div></form>
       """
     let pager: [HTML] = pages <= 1 ? [] : (1...pages).map { number in
@@ -145,7 +145,7 @@ struct ChangeList {
       }
       sections.append("<h4>By \(Naming.label(field))</h4><ul>\(items)</ul>")
     }
-    return sections.isEmpty ? "" : "<aside class=\"filters\"><h3>Filter</h3>\(sections)</aside>"
+    return sections.isEmpty ? "" : "<aside class=\"filters\"><h4>Filter</h4>\(sections)</aside>"
   }
 
   /// The rows the filters select, every shown field, as CSV.
@@ -172,6 +172,7 @@ struct ChangeList {
     if value.isNull { return "-" }
     if let choice = field.choices?.first(where: { ModelValue(default: $0.value, field: field) == value }) { return choice.label }
     if case .bool(let flag) = value { return flag ? "✔ yes" : "✘ no" }
+    if case .datetime(let moment) = value { return moment.date.iso + " " + moment.time.iso.prefix(8) + " UTC" }
     if field.type.isConcreteRelation, let related = field.relatedModel.flatMap(state.schema.model) { return "\(related.name) object (\(value.str))" }
     return value.str
   }
@@ -181,6 +182,7 @@ struct ChangeList {
   private var actions: [(String, String)] {
     var list = [("delete_selected", "Delete selected \(Naming.verboseNamePlural(model))")]
     if model.label == "jobs.Job" { list += [("retry_selected", "Retry selected jobs"), ("cancel_selected", "Cancel selected jobs")] }
+    if model.label == "evals.EvalRun" { list += [("compare_selected", "Compare the two selected runs")] }
     return list
   }
 
@@ -209,6 +211,11 @@ struct ChangeList {
       }
       let verb = action == "retry_selected" ? "queued again" : "cancelled"
       return context.redirect(url, message: "\(done) job(s) \(verb)." + (refused.isEmpty ? "" : " Not changed: " + refused.joined(separator: "; ")))
+    case "compare_selected" where model.label == "evals.EvalRun":
+      guard selected.count == 2, let first = selected.compactMap({ $0.pk.integer }).min(), let second = selected.compactMap({ $0.pk.integer }).max() else {
+        return context.redirect(url, message: "Select exactly two runs to compare.")
+      }
+      return try EvalComparisonPage(context: context, model: model).render(baseline: first, run: second)
     default:
       return context.redirect(url, message: "No action selected.")
     }

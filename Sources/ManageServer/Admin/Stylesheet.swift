@@ -46,7 +46,7 @@ enum Stylesheet {
     .login{max-width:380px;margin:60px auto}.login .module{padding:16px}.login label{display:block;font-weight:600;margin:8px 0 4px}
     .login input[type=text],.login input[type=password]{width:100%;padding:6px 8px;border:1px solid #ccc;border-radius:4px}
     .login .submit{margin-top:14px;text-align:right}
-    ul.summary{margin:0 0 14px}.muted{color:#888}
+    ul.summary{margin:0 0 14px}.muted{color:#888}.pad{padding:4px 14px}
     td.state-dead,td.state-failed{color:#ba2121;font-weight:600}td.state-succeeded{color:#2a7d2a}
     """
 }

@@ -3,8 +3,8 @@ import Glibc
 
 /// Watches files and folders with inotify (no polling): each change calls `onChange` with the
 /// path that changed. Folders are watched rather than files, so an editor that saves by writing
-/// a new file and renaming it over the old one is still seen. A burst of events for one save
-/// (write, close, rename) is reported once.
+/// a new file and renaming it over the old one is still seen. The events of one save that
+/// arrive together are reported once.
 public final class FileWatcher: @unchecked Sendable {
   private let descriptor: Int32
   private var folders: [Int32: String] = [:]
@@ -34,7 +34,6 @@ public final class FileWatcher: @unchecked Sendable {
   public func start(onChange: @escaping @Sendable (String) -> Void) {
     Thread { [self] in
       var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-      var lastReport: (String, Date)?
       while true {
         let count = read(descriptor, &buffer, buffer.count)
         if count <= 0 { if errno == EINTR { continue } else { return } }
@@ -54,12 +53,9 @@ public final class FileWatcher: @unchecked Sendable {
           let isTemporary = name.hasPrefix(".") || name.hasSuffix("~") || name.hasSuffix(".swp")
           if isWanted || (wholeFolders.contains(folder) && !isTemporary) { changed.append(folder + "/" + name) }
         }
-        for path in changed {
-          // One save is several events; report a path once per half second.
-          if let last = lastReport, last.0 == path, Date().timeIntervalSince(last.1) < 0.5 { continue }
-          lastReport = (path, Date())
-          onChange(path)
-        }
+        // One save can be several events in one read; each path is reported once per read.
+        var reported = Set<String>()
+        for path in changed where reported.insert(path).inserted { onChange(path) }
       }
     }.start()
   }

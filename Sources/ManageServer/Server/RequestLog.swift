@@ -3,10 +3,10 @@ import Foundation
 /// Django's request log line, `[27/Nov/2026 15:15:30] "GET /admin/ HTTP/1.1" 200 12149`, coloured
 /// by status on a terminal the way Django's runserver colours it.
 public enum RequestLog {
-  public static func line(method: String, target: String, version: String = "HTTP/1.1", status: Int, bytes: Int, at date: Date = Date(), colour: Bool) -> String {
+  public static func line(method: String, target: String, version: String = "HTTP/1.1", status: Int, bytes: Int, at date: Date = Date(), timeZone: TimeZone = .current, colour: Bool) -> String {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone.current
+    formatter.timeZone = timeZone
     formatter.dateFormat = "dd/MMM/yyyy HH:mm:ss"
     let text = "[\(formatter.string(from: date))] \"\(method) \(target) \(version)\" \(status) \(bytes)"
     guard colour, let code = colourCode(status) else { return text }
