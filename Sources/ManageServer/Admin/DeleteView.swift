@@ -52,6 +52,7 @@ struct DeleteView {
   /// Deletes `rows` (and what cascades) in one transaction and logs each.
   func delete(_ rows: [ModelInstance], returnTo url: String) throws -> WebResponse {
     let connection = context.connection
+    let firstName = rows.first?.displayName ?? ""
     do {
       try connection.transaction {
         for row in rows {
@@ -64,7 +65,7 @@ struct DeleteView {
       return context.redirect(url, message: "Nothing was deleted: \(error.message)")
     }
     let message = rows.count == 1
-      ? "The \(Naming.verboseName(model)) “\(rows[0].displayName)” was deleted successfully."
+      ? "The \(Naming.verboseName(model)) “\(firstName)” was deleted successfully."
       : "Successfully deleted \(rows.count) \(Naming.verboseNamePlural(model))."
     return context.redirect(url, message: message)
   }
