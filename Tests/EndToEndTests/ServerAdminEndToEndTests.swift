@@ -96,9 +96,14 @@ struct ServerAdminEndToEndTests {
       try browser.post("/admin/blog/post/add/", form: [("title", "Post \(number)"), ("slug", "post-\(number)"), ("status", number == 4 ? "published" : "draft"), ("author", "1"), ("_save", "Save")])
     }
 
-    // Edit: the change is saved and logged.
-    try browser.get("/admin/blog/post/2/change/")
-    let edited = try browser.post("/admin/blog/post/2/change/", form: [("title", "Second post"), ("slug", "post-2"), ("status", "published"), ("author", "1"), ("_save", "Save")])
+    // Edit: the change is saved and logged, tags ticked in the multiple select included.
+    for name in ["swift", "sqlite"] {
+      try browser.get("/admin/blog/tag/add/")
+      try browser.post("/admin/blog/tag/add/", form: [("name", name), ("_save", "Save")])
+    }
+    let form = try browser.get("/admin/blog/post/2/change/")
+    #expect(form.body.contains("<select multiple name=\"tags\" id=\"id_tags\""))
+    let edited = try browser.post("/admin/blog/post/2/change/", form: [("title", "Second post"), ("slug", "post-2"), ("status", "published"), ("author", "1"), ("tags", "1"), ("tags", "2"), ("_save", "Save")])
     #expect(edited.status == 302)
     let list = try browser.get("/admin/blog/post/")
     #expect(list.body.contains("was changed successfully.") && list.body.contains("Second post"))
@@ -120,7 +125,8 @@ struct ServerAdminEndToEndTests {
 
     // History shows the addition and the change, newest first.
     let history = try browser.get("/admin/blog/post/2/history/")
-    #expect(history.body.contains("<td>admin</td><td>Changed</td><td>Changed title and status.</td>"))
+    #expect(history.body.contains("<td>admin</td><td>Changed</td><td>Changed title, status and tags.</td>"), "\(history.body)")
+    #expect(try browser.get("/admin/blog/post/2/change/").body.contains("<option value=\"2\" selected>Tag object (2)</option>"))
     #expect(history.body.contains("<td>Added</td><td>Added.</td>"))
 
     // Deleting the author lists what cascades, and deletes nothing until confirmed.

@@ -119,11 +119,12 @@ struct APIHandler {
     if let hidden = hiddenField(in: input, model) { return .errors([hidden: ["This field cannot be set through the API."]]) }
     let validator = RecordValidator(model: model, schema: state.schema)
     return try connection.transaction {
-      switch try validator.clean(input, source: .json, connection) {
+      switch try Self.combine(validator.clean(input, source: .json, connection), try manyToMany(input, model)) {
       case .failure(let failure): return .errors(failure.errors)
-      case .success(let values):
+      case .success(let (values, links)):
         let instance = try ModelInstance(model: model, assigning: values)
         try instance.save(connection, schema: state.schema, forceInsert: true)
+        try ManyToManyInput(model: model, state: state).save(links, for: instance, connection)
         try ChangeLog.record(.addition, model: model, objectID: instance.pk, objectRepr: instance.displayName, message: "Added through the API.", userID: user.id, connection)
         var response = WebResponse.json(try RecordJSON.object(instance, state: state, connection), status: 201)
         response.setHeader("Location", "/api/\(model.app)/\(model.name.lowercased())/\(instance.pk.str)/")
@@ -141,15 +142,17 @@ struct APIHandler {
     if let hidden = hiddenField(in: input, instance.model) { return .errors([hidden: ["This field cannot be set through the API."]]) }
     let validator = RecordValidator(model: instance.model, schema: state.schema)
     return try connection.transaction {
-      switch try validator.clean(input, source: .json, partial: partial, existing: instance, connection) {
+      switch try Self.combine(validator.clean(input, source: .json, partial: partial, existing: instance, connection), try manyToMany(input, instance.model)) {
       case .failure(let failure): return .errors(failure.errors)
-      case .success(let values):
+      case .success(let (values, links)):
         var changed: [String] = []
         for (name, value) in values where instance.values[name] != value {
           changed.append(name)
           try instance.set(name, value)
         }
+        changed += links.map(\.0.name)
         try instance.save(connection, schema: state.schema)
+        try ManyToManyInput(model: instance.model, state: state).save(links, for: instance, connection)
         try ChangeLog.record(.change, model: instance.model, objectID: instance.pk, objectRepr: instance.displayName, message: ChangeLog.changedMessage(changed), userID: user.id, connection)
         return .json(try RecordJSON.object(instance, state: state, connection))
       }
@@ -167,6 +170,28 @@ struct APIHandler {
       return .detail(error.message, status: 409)
     }
     return WebResponse(status: 204)
+  }
+
+  /// The many-to-many fields in `input`: each a JSON array of the related rows' keys.
+  private func manyToMany(_ input: [String: ModelValue], _ model: ModelSchema) throws -> Result<[(FieldSchema, [SQLValue])], ValidationFailure> {
+    let links = ManyToManyInput(model: model, state: state)
+    var given: [String: [ModelValue]] = [:]
+    var errors: RecordValidator.Errors = [:]
+    for field in links.fields {
+      guard let value = input[field.name] else { continue }
+      if case .list(let items) = value { given[field.name] = items } else { errors[field.name] = ["Expected a list of keys but got \(value.typeName)."] }
+    }
+    if !errors.isEmpty { return .failure(ValidationFailure(errors: errors)) }
+    return try links.clean(given, connection)
+  }
+
+  /// Both results, or every error of either.
+  static func combine<A, B>(_ first: Result<A, ValidationFailure>, _ second: Result<B, ValidationFailure>) -> Result<(A, B), ValidationFailure> {
+    switch (first, second) {
+    case (.success(let a), .success(let b)): return .success((a, b))
+    case (.failure(let a), .failure(let b)): return .failure(ValidationFailure(errors: a.errors.merging(b.errors) { $0 + $1 }))
+    case (.failure(let a), _), (_, .failure(let a)): return .failure(a)
+    }
   }
 
   private func hiddenField(in input: [String: ModelValue], _ model: ModelSchema) -> String? {

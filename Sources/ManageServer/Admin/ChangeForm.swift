@@ -24,11 +24,18 @@ struct ChangeForm {
       for field in validator.editableFields where state.isHidden(field, of: model) { input[field.name] = instance.values[field.name] ?? .null }
     }
     let connection = context.connection
+    let links = ManyToManyInput(model: model, state: state)
+    var chosen: [String: [ModelValue]] = [:]
+    for field in links.fields {
+      // A multiple select sends one value per ticked row; a key box sends "1, 2, 3".
+      chosen[field.name] = context.request.form.filter { $0.0 == field.name }.flatMap { $0.1.split(separator: ",") }
+        .map { ModelValue.text($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .text("") }
+    }
     return try connection.transaction {
-      switch try validator.clean(input, source: .form, existing: instance, connection) {
+      switch APIHandler.combine(try validator.clean(input, source: .form, existing: instance, connection), try links.clean(chosen, connection)) {
       case .failure(let failure):
-        return try render(values: input, errors: failure.errors)
-      case .success(let values):
+        return try render(values: input, errors: failure.errors, chosen: chosen.mapValues { $0.map(\.str) })
+      case .success(let (values, linked)):
         let saved: ModelInstance
         let message: String
         if let instance {
@@ -37,13 +44,17 @@ struct ChangeForm {
             changed.append(Naming.label(model.field(name)!))
             try instance.set(name, value)
           }
+          let before = try links.current(instance, connection)
+          for (field, keys) in linked where before[field.name] != keys.map({ ModelValue($0).str }) { changed.append(Naming.label(field)) }
           try instance.save(connection, schema: state.schema)
+          try links.save(linked, for: instance, connection)
           try ChangeLog.record(.change, model: model, objectID: instance.pk, objectRepr: instance.displayName, message: ChangeLog.changedMessage(changed), userID: context.user.id, connection)
           saved = instance
           message = "The \(Naming.verboseName(model)) “\(instance.displayName)” was changed successfully."
         } else {
           saved = try ModelInstance(model: model, assigning: values)
           try saved.save(connection, schema: state.schema, forceInsert: true)
+          try links.save(linked, for: saved, connection)
           try ChangeLog.record(.addition, model: model, objectID: saved.pk, objectRepr: saved.displayName, message: "Added.", userID: context.user.id, connection)
           message = "The \(Naming.verboseName(model)) “\(saved.displayName)” was added successfully."
         }
@@ -55,7 +66,7 @@ struct ChangeForm {
     }
   }
 
-  private func render(values: [String: ModelValue], errors: RecordValidator.Errors) throws -> WebResponse {
+  private func render(values: [String: ModelValue], errors: RecordValidator.Errors, chosen: [String: [String]]? = nil) throws -> WebResponse {
     var rows: [HTML] = []
     if let instance, let key = model.primaryKey, key.type.isAutoIncrement {
       rows.append("<div class=\"row\"><label>\(Naming.capitalized(Naming.label(key))):</label><div class=\"field\">\(instance.pk.str)</div></div>")
@@ -70,6 +81,14 @@ struct ChangeForm {
         <div class="row"><label for="id_\(field.name)" class="\(required ? "required" : "")">\(Naming.capitalized(Naming.label(field))):</label>\
         <div class="field">\(errorList)\(try widget(field, value))\(help)</div></div>
         """)
+    }
+    let links = ManyToManyInput(model: model, state: state)
+    let current = try chosen ?? instance.map { try links.current($0, context.connection) } ?? [:]
+    for field in links.fields {
+      let problems: [HTML] = (errors[field.name] ?? []).map { "<li>\($0)</li>" }
+      let errorList: HTML = problems.isEmpty ? "" : "<ul class=\"errorlist\" id=\"id_\(field.name)_error\">\(problems)</ul>"
+      let widget = try manyToManyWidget(field, selected: current[field.name] ?? [])
+      rows.append("<div class=\"row\"><label for=\"id_\(field.name)\">\(Naming.capitalized(Naming.label(field))):</label><div class=\"field\">\(errorList)\(widget)</div></div>")
     }
     for field in model.fields where field.autoNow || field.autoNowAdd {
       if let instance { rows.append("<div class=\"row\"><label>\(Naming.capitalized(Naming.label(field))):</label><div class=\"field\">\((instance.values[field.name] ?? .null).str)</div></div>") }
@@ -99,6 +118,20 @@ struct ChangeForm {
       """
     let crumbs = context.crumbs(model) + [(instance?.displayName ?? title, nil)]
     return context.page(title, crumbs: crumbs, content)
+  }
+
+  /// A multiple select of the related rows, or a box of comma-separated keys when there are many.
+  private func manyToManyWidget(_ field: FieldSchema, selected: [String]) throws -> HTML {
+    guard let related = state.schema.relation(named: field.name, from: model)?.to else { return "" }
+    let all = QuerySet(model: related, schema: state.schema)
+    if try all.count(context.connection) > Self.selectLimit {
+      return "<input type=\"text\" name=\"\(field.name)\" id=\"id_\(field.name)\" value=\"\(selected.joined(separator: ", "))\"> <span class=\"help\">Keys, separated by commas.</span>"
+    }
+    let keys = try all.valuesList(["pk"], flat: true).results(context.connection)
+    let options: [HTML] = keys.map { key in
+      "<option value=\"\(key.str)\"\(HTML(raw: selected.contains(key.str) ? " selected" : ""))>\(related.name) object (\(key.str))</option>"
+    }
+    return "<select multiple name=\"\(field.name)\" id=\"id_\(field.name)\" size=\"\(min(max(keys.count, 3), 8))\">\(options)</select><div class=\"help\">Hold down “Control”, or “Command” on a Mac, to select more than one.</div>"
   }
 
   /// The input for one field, showing `value`.
