@@ -81,16 +81,16 @@ def insert_rows(database, table):
 
 
 def wrk(url, headers, seconds, connections):
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency"]
     for header in headers:
         command += ["-H", header]
     output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
     scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        raise SystemExit(f"{url}: {errors.group(1)} responses were errors\n{output}")
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output) or re.search(r"Socket errors: .*timeout (\d+)", output)
+    if errors and int(errors.group(1)) > 0:
+        raise SystemExit(f"{url}: {errors.group(1)} responses were errors or timeouts\n{output}")
     return rate, float(p99.group(1)) * scale
 
 
@@ -115,7 +115,8 @@ def our_server(binary, folder):
 
 
 def django_server(python, folder):
-    sh([python, "-m", "django", "startproject", "site", folder])
+    os.makedirs(folder)
+    sh([python, "-m", "django", "startproject", "benchsite", folder])
     app = os.path.join(folder, "bench")
     os.makedirs(app)
     open(os.path.join(app, "__init__.py"), "w").close()
@@ -130,12 +131,12 @@ def django_server(python, folder):
     with open(os.path.join(app, "views.py"), "w") as f:
         f.write("from django.http import JsonResponse\nfrom .models import Item\n\n"
                 "def items(request):\n    return JsonResponse({'results': list(Item.objects.order_by('id').values()[:20])})\n")
-    settings = os.path.join(folder, "site", "settings.py")
+    settings = os.path.join(folder, "benchsite", "settings.py")
     text = open(settings).read().replace("DEBUG = True", "DEBUG = False").replace("ALLOWED_HOSTS = []", "ALLOWED_HOSTS = ['127.0.0.1']")
     text = text.replace("'django.contrib.staticfiles',", "'django.contrib.staticfiles',\n    'bench',")
     text += "\nPASSWORD_HASHERS = ['django.contrib.auth.hashers.MD5PasswordHasher']\n"
     open(settings, "w").write(text)
-    urls = os.path.join(folder, "site", "urls.py")
+    urls = os.path.join(folder, "benchsite", "urls.py")
     text = open(urls).read().replace("from django.urls import path", "from django.urls import path\nfrom bench.views import items")
     text = text.replace("path('admin/', admin.site.urls),", "path('admin/', admin.site.urls),\n    path('items/', items),")
     open(urls, "w").write(text)

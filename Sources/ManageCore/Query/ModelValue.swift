@@ -223,17 +223,48 @@ public indirect enum ModelValue: Sendable, Hashable {
 
   /// A decimal's text with exactly `places` digits after the point (Django's quantize).
   static func quantize(_ text: String, places: Int?) -> String {
-    guard let places, let value = Decimal(string: text) else { return text }
+    guard let places else { return text }
+    if let plain = quantizePlain(text, places: places) { return plain }
+    // Exponents and other spellings: Foundation's Decimal reads them, then the plain path formats.
+    guard let value = Decimal(string: text) else { return text }
     var input = value
     var rounded = Decimal()
     NSDecimalRound(&rounded, &input, places, .bankers)
-    let formatter = NumberFormatter()
-    formatter.minimumFractionDigits = places
-    formatter.maximumFractionDigits = places
-    formatter.minimumIntegerDigits = 1
-    formatter.usesGroupingSeparator = false
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    return formatter.string(from: rounded as NSDecimalNumber) ?? text
+    return quantizePlain(rounded.description, places: places) ?? rounded.description
+  }
+
+  /// `-?digits(.digits)?` rounded half to even (Python's decimal default) to `places` digits
+  /// after the point, by digit arithmetic: NumberFormatter, which this replaced, cost more than
+  /// the rest of reading a row.
+  static func quantizePlain(_ text: String, places: Int) -> String? {
+    var bytes = Array(text.utf8)[...]
+    let negative = bytes.first == UInt8(ascii: "-")
+    if negative || bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+    let point = bytes.firstIndex(of: UInt8(ascii: "."))
+    let whole = point.map { bytes[..<$0] } ?? bytes
+    let fraction = point.map { bytes[bytes.index(after: $0)...] } ?? []
+    let isDigit = { (byte: UInt8) in byte >= 48 && byte <= 57 }
+    guard !whole.isEmpty || !fraction.isEmpty, whole.allSatisfy(isDigit), fraction.allSatisfy(isDigit) else { return nil }
+    var digits = Array(whole.isEmpty ? [48] : whole) + Array(fraction.prefix(places))
+    digits += Array(repeating: 48, count: max(0, places - fraction.count))
+    let rest = Array(fraction.dropFirst(places))
+    if let first = rest.first {
+      let later = rest.dropFirst().contains { $0 != 48 }
+      let lastKeptOdd = (digits.last.map { ($0 - 48) % 2 == 1 }) ?? false
+      if first > 53 || (first == 53 && (later || lastKeptOdd)) {
+        var index = digits.count - 1
+        while index >= 0 {
+          if digits[index] == 57 { digits[index] = 48; index -= 1 } else { digits[index] += 1; break }
+        }
+        if index < 0 { digits.insert(49, at: 0) }
+      }
+    }
+    var integerDigits = Array(digits[..<(digits.count - places)])
+    while integerDigits.count > 1 && integerDigits.first == 48 { integerDigits.removeFirst() }
+    var result = negative ? "-" : ""
+    result += String(decoding: integerDigits, as: UTF8.self)
+    if places > 0 { result += "." + String(decoding: digits[(digits.count - places)...], as: UTF8.self) }
+    return result
   }
 
   /// The value as plain text, for messages and text lookups.

@@ -5,10 +5,14 @@ import ManageJobs
 /// What the site serves from, loaded from the project and replaced whole when a reload reads
 /// the project again: settings, the installed apps' models and the declared tasks.
 public struct SiteState: Sendable {
-  public var settings: Settings
-  public var schema: ProjectSchema
-  public var tasks: TaskRegistry?
-  public var installedApps: [String]
+  public let settings: Settings
+  public let schema: ProjectSchema
+  public let tasks: TaskRegistry?
+  public let installedApps: [String]
+  /// The models the admin and the API serve, app by app in installed_apps order.
+  public let servedModels: [ModelSchema]
+  /// The same, by `app.modelname` in lower case, for routing.
+  private let servedByPath: [String: ModelSchema]
 
   /// Models kept out of the admin and the API: sessions and API tokens hold credentials.
   static let hiddenModels: Set<String> = ["sessions.Session", "admin.Token"]
@@ -20,16 +24,13 @@ public struct SiteState: Sendable {
     self.schema = schema
     self.tasks = tasks
     self.installedApps = installedApps
-  }
-
-  /// The models the admin and the API serve, app by app in installed_apps order.
-  public var servedModels: [ModelSchema] {
-    installedApps.flatMap { app in schema.models(in: app).filter { !Self.hiddenModels.contains($0.label) } }
+    servedModels = installedApps.flatMap { app in schema.models(in: app).filter { !Self.hiddenModels.contains($0.label) } }
+    servedByPath = Dictionary(servedModels.map { ($0.app + "." + $0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
   }
 
   /// The model `app`/`name` (case-insensitive, as in Django's URLs), when it is served.
   public func servedModel(app: String, name: String) -> ModelSchema? {
-    servedModels.first { $0.app == app && $0.name.lowercased() == name.lowercased() }
+    servedByPath[app + "." + name.lowercased()]
   }
 
   public func isHidden(_ field: FieldSchema, of model: ModelSchema) -> Bool {

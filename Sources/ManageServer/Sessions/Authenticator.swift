@@ -28,10 +28,17 @@ public struct Authenticator: Sendable {
   public func user(for request: WebRequest, _ connection: Connection) throws -> SignedInUser? {
     if let header = request.headers["authorization"], header.hasPrefix("Token ") {
       let token = String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)
+      let digest = Self.digest(token)
       guard let row = try connection.query(
-        "SELECT u.id, u.username, u.is_staff, u.is_superuser FROM admin_api_token t JOIN auth_user u ON u.id = t.user_id WHERE t.digest = ? AND u.is_active",
-        [.text(Self.digest(token))]).first else { return nil }
-      try connection.run("UPDATE admin_api_token SET last_used = ? WHERE digest = ?", [.text(CivilDateTime.now().iso), .text(Self.digest(token))])
+        "SELECT u.id, u.username, u.is_staff, u.is_superuser, t.last_used FROM admin_api_token t JOIN auth_user u ON u.id = t.user_id WHERE t.digest = ? AND u.is_active",
+        [.text(digest)]).first else { return nil }
+      // last_used to the minute: a write (and its commit) on every request would serialise the
+      // readers behind SQLite's write lock.
+      let now = CivilDateTime.now()
+      let lastUsed = row[4].string.flatMap { CivilDateTime(iso: Substring($0)) }
+      if lastUsed.map({ now.microsecondsSinceEpoch - $0.microsecondsSinceEpoch > 60_000_000 }) ?? true {
+        try connection.run("UPDATE admin_api_token SET last_used = ? WHERE digest = ?", [.text(now.iso), .text(digest)])
+      }
       return SignedInUser(id: Int64(row[0].int ?? 0), username: row[1].string ?? "", isStaff: row[2].int == 1, isSuperuser: row[3].int == 1, viaToken: true)
     }
     guard let key = request.cookies[SessionStore.cookieName], let data = try sessions.load(key, connection),
@@ -59,6 +66,13 @@ public struct Authenticator: Sendable {
 
   /// The stored form of an API token.
   public static func digest(_ token: String) -> String {
-    SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    let digits = Array("0123456789abcdef".utf8)
+    var hex = [UInt8]()
+    hex.reserveCapacity(64)
+    for byte in SHA256.hash(data: Data(token.utf8)) {
+      hex.append(digits[Int(byte >> 4)])
+      hex.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: hex, as: UTF8.self)
   }
 }
