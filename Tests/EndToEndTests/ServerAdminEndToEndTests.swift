@@ -188,3 +188,41 @@ struct ServerAdminEndToEndTests {
     #expect(compared.body.contains("<tr><td>equals</td><td>0.500</td><td>0.500</td><td>+0.000</td></tr>"))
   }
 }
+
+/// The demo with a superuser and a few rows: every admin page of every model answers 200.
+@Suite("runserver: every page of the demo", .serialized)
+struct ServerDemoPagesEndToEndTests {
+  @Test func everyAdminPageOfEveryModelRenders() throws {
+    let server = try RunningServer()
+    let token = server.adminToken
+    #expect(try server.api("POST", "/api/blog/author/", json: #"{"user": 1, "display_name": "Ada"}"#, token: token).status == 201)
+    #expect(try server.api("POST", "/api/blog/tag/", json: #"{"name": "swift"}"#, token: token).status == 201)
+    #expect(try server.api("POST", "/api/blog/post/", json: #"{"title": "Hello", "slug": "hello", "author": 1, "tags": [1]}"#, token: token).status == 201)
+    #expect(try server.api("POST", "/api/jobs/", json: #"{"task": "extract_guidance", "payload": {"document_id": 1}}"#, token: token).status == 202)
+    let browser = BrowserSession(port: server.port)
+    try browser.get("/admin/login/")
+    try browser.post("/admin/login/", form: [("username", "admin"), ("password", "secret-pass-123")])
+    let index = try browser.get("/admin/")
+    let links = Set(index.body.components(separatedBy: "href=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }.filter { $0.hasPrefix("/admin/") })
+    let models = links.filter { $0.split(separator: "/").count == 3 && $0.hasSuffix("/") && !$0.contains("/static/") }
+    #expect(models.count >= 14, "\(models.sorted())")
+    var visited = 0
+    for model in models.sorted() {
+      let list = try browser.get(model)
+      #expect(list.status == 200, "\(model)")
+      #expect(try browser.get(model + "add/").status == 200, "\(model)add/")
+      #expect(try browser.get(model + "?_export=csv").status == 200, "\(model) CSV")
+      // The first row's change, history and delete pages.
+      guard let range = list.body.range(of: "<th><a href=\"" + model) else { continue }
+      let rowLink = String(list.body[range.upperBound...].prefix { $0 != "\"" })
+      let row = model + rowLink.replacingOccurrences(of: "change/", with: "")
+      for page in ["change/", "history/", "delete/"] {
+        let reply = try browser.get(row + page)
+        #expect(reply.status == 200, "\(row)\(page): \(reply.status)")
+        visited += 1
+      }
+    }
+    #expect(visited >= 15, "rows of several models were opened")
+    #expect(!server.stderr.contains("Internal Server Error"), "\(server.stderr)")
+  }
+}
