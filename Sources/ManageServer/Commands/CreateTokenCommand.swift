@@ -9,8 +9,8 @@ public struct CreateTokenCommand: ManageCommand {
     commandName: "createtoken",
     abstract: "Creates an API token for a user and prints it (only its digest is stored).",
     discussion: """
-      Send it as `Authorization: Token <token>` to the JSON API that runserver serves. The \\
-      token is printed once; the database keeps only its SHA-256 digest. --revoke deletes the \\
+      Send it as `Authorization: Token <token>` to the JSON API that runserver serves. The \
+      token is printed once; the database keeps only its SHA-256 digest. --revoke deletes the \
       user's tokens instead.
       """)
   public static let group = "server"

@@ -11,10 +11,10 @@ public struct RunserverCommand: ManageCommand {
     commandName: "runserver",
     abstract: "Starts a lightweight web server for development: the admin, the JSON API and the enqueue endpoint.",
     discussion: """
-      The admin is at /admin/ (log in with a staff account, e.g. one made by createsuperuser), \\
-      the JSON API at /api/<app>/<model>/ (session or `Authorization: Token …` from createtoken), \\
-      its OpenAPI document at /api/openapi.json, and POST /api/jobs/ enqueues a job. \\
-      When manage.yaml, .env, a models.yaml, a tasks.yaml or a migration changes, the models \\
+      The admin is at /admin/ (log in with a staff account, e.g. one made by createsuperuser), \
+      the JSON API at /api/<app>/<model>/ (session or `Authorization: Token …` from createtoken), \
+      its OpenAPI document at /api/openapi.json, and POST /api/jobs/ enqueues a job. \
+      When manage.yaml, .env, a models.yaml, a tasks.yaml or a migration changes, the models \
       are reloaded in place (inotify); --noreload turns that off. Not for production.
       """)
   public static let group = "server"
