@@ -67,6 +67,15 @@ struct ServerAPIEndToEndTests {
     // A password hash cannot be probed through a relation.
     #expect(try server.api("GET", "/api/blog/author/?user__password__startswith=pbkdf2", token: token).status == 400)
     #expect(try server.api("GET", "/api/auth/user/1/", token: token).object["password"] == nil)
+    #expect(try server.api("PATCH", "/api/auth/user/1/", json: #"{"password": "x"}"#, token: token).status == 400)
+    let newUser = try server.api("POST", "/api/auth/user/", json: #"{"username": "grace"}"#, token: token)
+    #expect(newUser.status == 201 && newUser.object["password"] == nil, "\(newUser.body)")
+    let graceID = try #require(newUser.object["id"] as? Int)
+    let hash = "SELECT password FROM auth_user WHERE id = \(graceID)"
+    let before = try Connection(path: server.project.path + "/db.sqlite3").scalar(hash)
+    #expect(before?.string?.hasPrefix("!") == true, "a user made through the API has an unusable password")
+    #expect(try server.api("PUT", "/api/auth/user/\(graceID)/", json: #"{"username": "grace", "email": "grace@example.com"}"#, token: token).status == 200)
+    #expect(try Connection(path: server.project.path + "/db.sqlite3").scalar(hash) == before, "PUT keeps the hash")
 
     // Validation errors come back by field, as JSON, 400; nothing is written.
     let invalid = try server.api("POST", "/api/blog/post/", json: #"{"title": "", "slug": "post-1", "status": "bogus", "author": 99}"#, token: token)
@@ -120,7 +129,7 @@ struct ServerAPIEndToEndTests {
 
     // Changes through the API are in the admin's history.
     let connection = try Connection(path: server.project.path + "/db.sqlite3")
-    #expect(try connection.scalar("SELECT count(*) FROM django_admin_log WHERE action_flag = 1")?.int == 28)
+    #expect(try connection.scalar("SELECT count(*) FROM django_admin_log WHERE action_flag = 1")?.int == 29)
     #expect(try connection.scalar("SELECT change_message FROM django_admin_log WHERE action_flag = 2 AND change_message LIKE '%title%' ORDER BY id DESC LIMIT 1")?.string == "Changed title.")
   }
 

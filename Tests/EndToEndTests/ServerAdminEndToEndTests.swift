@@ -57,6 +57,12 @@ struct ServerAdminEndToEndTests {
     let withHeader = try browser.exchange("POST", "/api/blog/tag/", headers: ["Content-Type": "application/json", "X-CSRFToken": browser.lastToken], body: Array(#"{"name": "swift"}"#.utf8))
     #expect(withHeader.status == 201, "\(withHeader.body)")
 
+    // A user added in the admin gets an unusable password (set it with changepassword).
+    try browser.get("/admin/auth/user/add/")
+    let added = try browser.post("/admin/auth/user/add/", form: [("username", "grace"), ("email", ""), ("_save", "Save")])
+    #expect(added.status == 302, "\(added.body)")
+    #expect(try connection.scalar("SELECT password FROM auth_user WHERE username = 'grace'")?.string?.hasPrefix("!") == true)
+
     // Logging out ends the session on the server, not only in the browser.
     try browser.get("/admin/")
     let out = try browser.post("/admin/logout/", form: [])
@@ -64,6 +70,15 @@ struct ServerAdminEndToEndTests {
     #expect(try connection.scalar("SELECT count(*) FROM django_session WHERE session_key = ?", [.text(session)])?.int == 0)
     let replay = try HTTPExchange.send(port: server.port, "GET", "/admin/", headers: ["Cookie": "sessionid=\(session)"])
     #expect(replay.status == 302)
+
+    // After login, `next` only leads to a path on this site.
+    for next in ["//evil.example/", "/%5Cevil.example", "https://evil.example/"] {
+      try browser.get("/admin/login/")
+      let login = try browser.post("/admin/login/?next=" + next, form: [("username", "admin"), ("password", "secret-pass-123")])
+      #expect(login.status == 302 && login.header("Location") == "/admin/", "\(next)")
+      try browser.get("/admin/")
+      try browser.post("/admin/logout/", form: [])
+    }
   }
 
   @Test func changeListFormsDeleteAndHistory() throws {

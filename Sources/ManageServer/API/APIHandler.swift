@@ -111,12 +111,13 @@ struct APIHandler {
   }
 
   private func create(_ model: ModelSchema, user: SignedInUser) throws -> WebResponse {
-    let input: [String: ModelValue]
+    var input: [String: ModelValue]
     switch body() {
     case .failure(let refusal): return refusal.response
     case .success(let values): input = values
     }
     if let hidden = hiddenField(in: input, model) { return .errors([hidden: ["This field cannot be set through the API."]]) }
+    input.merge(state.hiddenDefaults(for: model)) { given, _ in given }
     let validator = RecordValidator(model: model, schema: state.schema)
     return try connection.transaction {
       switch try Self.combine(validator.clean(input, source: .json, connection), try manyToMany(input, model)) {
@@ -134,12 +135,14 @@ struct APIHandler {
   }
 
   private func update(_ instance: ModelInstance, partial: Bool, user: SignedInUser) throws -> WebResponse {
-    let input: [String: ModelValue]
+    var input: [String: ModelValue]
     switch body() {
     case .failure(let refusal): return refusal.response
     case .success(let values): input = values
     }
     if let hidden = hiddenField(in: input, instance.model) { return .errors([hidden: ["This field cannot be set through the API."]]) }
+    // A PUT leaves hidden fields (a password hash) as they are.
+    for field in instance.model.fields where state.isHidden(field, of: instance.model) { input[field.name] = instance.values[field.name] ?? .null }
     let validator = RecordValidator(model: instance.model, schema: state.schema)
     return try connection.transaction {
       switch try Self.combine(validator.clean(input, source: .json, partial: partial, existing: instance, connection), try manyToMany(input, instance.model)) {

@@ -96,7 +96,8 @@ struct AdminSite {
   private func login() throws -> WebResponse {
     var errors: HTML = ""
     var username = ""
-    let next = request.parameter("next").flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/admin/"
+    // Only a path on this site: not //host or /\host, which browsers read as another host.
+    let next = request.parameter("next").flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.hasPrefix("/\\") ? $0 : nil } ?? "/admin/"
     if request.method == "POST" {
       username = request.formValue("username") ?? ""
       let password = request.formValue("password") ?? ""

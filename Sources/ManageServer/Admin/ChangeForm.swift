@@ -22,6 +22,8 @@ struct ChangeForm {
     if let instance {
       // Hidden fields (a user's password hash) keep their value.
       for field in validator.editableFields where state.isHidden(field, of: model) { input[field.name] = instance.values[field.name] ?? .null }
+    } else {
+      input.merge(state.hiddenDefaults(for: model)) { given, _ in given }
     }
     let connection = context.connection
     let links = ManyToManyInput(model: model, state: state)

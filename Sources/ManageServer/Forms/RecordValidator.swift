@@ -54,11 +54,12 @@ public struct RecordValidator {
       if case .text(let text) = value, source == .form, field.type == .boolean {
         value = .bool(["on", "true", "1", "yes"].contains(text.lowercased()))
       }
-      if given == nil, source == .json, value.isNull, !field.null, existing == nil || !partial {
+      if given == nil, source == .json, value.isNull, !field.null, !(field.blank && field.type.isTextual) {
         errors[field.name, default: []].append("This field is required.")
         continue
       }
-      if let problem = try check(field, &value, source: source, existing: existing, connection) {
+      // Only a value the client sent must have the JSON type; a default is already typed.
+      if let problem = try check(field, &value, source: source, typed: given == nil, existing: existing, connection) {
         errors[field.name, default: []].append(problem)
         continue
       }
@@ -81,7 +82,7 @@ public struct RecordValidator {
   }
 
   /// The problem with one value, normalising it to the field's type on the way; nil when it is valid.
-  private func check(_ field: FieldSchema, _ value: inout ModelValue, source: Source, existing: ModelInstance?, _ connection: Connection) throws -> String? {
+  private func check(_ field: FieldSchema, _ value: inout ModelValue, source: Source, typed: Bool, existing: ModelInstance?, _ connection: Connection) throws -> String? {
     let required = source == .form ? "This field is required." : nil
     if value.isNull {
       if field.null { return nil }
@@ -102,7 +103,7 @@ public struct RecordValidator {
       value = ModelValue(key, field: target)
       return nil
     }
-    if source == .json, !Self.jsonTypeFits(value, field) {
+    if source == .json, !typed, !Self.jsonTypeFits(value, field) {
       return "Expected \(Self.jsonTypeName(field)) for \(field.type.djangoName), got \(value.typeName)."
     }
     let stored: SQLValue

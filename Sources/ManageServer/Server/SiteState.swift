@@ -1,4 +1,5 @@
 import Foundation
+import ManageAuth
 import ManageCore
 import ManageJobs
 
@@ -38,6 +39,12 @@ public struct SiteState: Sendable {
   }
 
   public func isInstalled(_ app: String) -> Bool { installedApps.contains(app) }
+
+  /// The values hidden fields take when a row is added where they cannot be typed: a new user's
+  /// password is unusable until `manage changepassword` sets one.
+  public func hiddenDefaults(for model: ModelSchema) -> [String: ModelValue] {
+    model.label == "auth.User" ? ["password": .text(PasswordHasher.unusable())] : [:]
+  }
 
   /// Whether a lookup or ordering path (`author__user__password__startswith`, `-title`) passes
   /// through a hidden field anywhere along its relations: such paths would let a client probe a
