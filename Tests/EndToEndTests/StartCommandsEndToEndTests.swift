@@ -10,7 +10,7 @@ struct StartCommandsEndToEndTests {
     #expect(created.stdout.contains("Created project 'mysite'"))
     let project = directory.path + "/mysite"
     let settings = try String(contentsOfFile: project + "/manage.yaml", encoding: .utf8)
-    #expect(settings.contains("installed_apps: [auth, contenttypes, sessions, jobs, evals]"))
+    #expect(settings.contains("installed_apps: [auth, contenttypes, sessions, admin, jobs, evals]"))
     let dotEnv = try String(contentsOfFile: project + "/.env", encoding: .utf8)
     #expect(dotEnv.contains("MANAGE_SECRET_KEY='"))
     let attributes = try FileManager.default.attributesOfItem(atPath: project + "/.env")
@@ -22,7 +22,7 @@ struct StartCommandsEndToEndTests {
     #expect(FileManager.default.fileExists(atPath: project + "/blog/models.yaml"))
     #expect(FileManager.default.fileExists(atPath: project + "/blog/migrations"))
     let updated = try String(contentsOfFile: project + "/manage.yaml", encoding: .utf8)
-    #expect(updated.contains("installed_apps: [auth, contenttypes, sessions, jobs, evals, blog]"))
+    #expect(updated.contains("installed_apps: [auth, contenttypes, sessions, admin, jobs, evals, blog]"))
 
     try """
       models:

@@ -5,7 +5,7 @@ enum ProjectTemplate {
     # Settings for the \(project) project: see "manage.yaml" in manage's README.
     # ${VAR} and ${VAR:-default} read the environment, with .env beside this file loaded first.
     database: sqlite:///db.sqlite3        # relative to this file; DATABASE_URL / MANAGE_DATABASE_URL override
-    installed_apps: [auth, contenttypes, sessions, jobs, evals]
+    installed_apps: [auth, contenttypes, sessions, admin, jobs, evals]
     secret_key: ${MANAGE_SECRET_KEY}      # kept in .env, which is not committed
     time_zone: UTC
     debug: ${DEBUG:-true}
