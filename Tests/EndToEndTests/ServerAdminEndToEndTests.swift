@@ -148,6 +148,7 @@ struct ServerAdminEndToEndTests {
     let confirm = try browser.get("/admin/blog/author/1/delete/")
     #expect(confirm.body.contains("Are you sure you want to delete the author “Author object (1)”?"))
     #expect(confirm.body.contains("<li>Posts: 4</li>") && confirm.body.contains("<li>Author: 1</li>"))
+    #expect(confirm.body.contains("<li>Post: <a href=\"/admin/blog/post/2/change/\">Post object (2)</a></li>"), "each cascaded row is listed")
     let connection = try Connection(path: server.project.path + "/db.sqlite3")
     #expect(try connection.scalar("SELECT count(*) FROM blog_post")?.int == 4)
 

@@ -32,7 +32,9 @@ struct DeleteView {
     } catch let error as QueryError where error.kind == "ProtectedError" || error.kind == "RestrictedError" {
       protected = error.message
     }
-    let names: [HTML] = rows.map { "<li>\(Naming.capitalized(Naming.verboseName(model))): <a href=\"\(context.modelURL(model))\(WebRequest.encode($0.pk.str))/change/\">\($0.displayName)</a></li>" }
+    let names: [HTML] = try rows.map { row in
+      "<li>\(Naming.capitalized(Naming.verboseName(model))): <a href=\"\(context.modelURL(model))\(WebRequest.encode(row.pk.str))/change/\">\(row.displayName)</a>\(try cascaded(from: row))</li>"
+    }
     let what = rows.count == 1 ? "the \(Naming.verboseName(model)) “\(rows[0].displayName)”" : "the selected \(Naming.verboseNamePlural(model))"
     let content: HTML
     if let protected {
@@ -47,6 +49,26 @@ struct DeleteView {
         """
     }
     return context.page("Are you sure?", crumbs: context.crumbs(model) + [("Delete", nil)], content, status: protected == nil ? 200 : 409)
+  }
+
+  /// The rows that point at `row` and go with it (on_delete cascade), as a nested list, Django's
+  /// way; each relation shows its first 20 and counts the rest. Deeper levels are in the summary.
+  private func cascaded(from row: ModelInstance) throws -> HTML {
+    var items: [HTML] = []
+    for (_, _, relation) in context.state.schema.reverseRelations(of: model)
+    where relation.field.type.isConcreteRelation && (relation.field.onDelete ?? .cascade) == .cascade {
+      let query = try QuerySet(model: relation.holder, schema: context.state.schema).filter(relation.field.name, row.pk)
+      let total = try query.count(context.connection)
+      guard total > 0 else { continue }
+      let served = context.state.servedModel(app: relation.holder.app, name: relation.holder.name) != nil
+      for related in try query.slice(0, 20).instances(context.connection) {
+        let label = Naming.capitalized(Naming.verboseName(relation.holder))
+        let url = "/admin/\(relation.holder.app)/\(relation.holder.name.lowercased())/\(WebRequest.encode(related.pk.str))/change/"
+        items.append(served ? "<li>\(label): <a href=\"\(url)\">\(related.displayName)</a></li>" : "<li>\(label): \(related.displayName)</li>")
+      }
+      if total > 20 { items.append("<li>… and \(total - 20) more \(Naming.verboseNamePlural(relation.holder))</li>") }
+    }
+    return items.isEmpty ? "" : "<ul>\(items)</ul>"
   }
 
   /// Deletes `rows` (and what cascades) in one transaction and logs each.
