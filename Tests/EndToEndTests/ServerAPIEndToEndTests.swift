@@ -114,6 +114,12 @@ struct ServerAPIEndToEndTests {
     let badTag = try server.api("PATCH", "/api/blog/post/1/", json: #"{"tags": [1, 99], "title": ""}"#, token: token)
     #expect((badTag.object["errors"] as? [String: [String]]) == ["tags": ["Select a valid choice. 99 is not one of the available choices."], "title": ["This field cannot be blank."]])
     #expect(try server.api("PATCH", "/api/blog/post/1/", json: #"{"tags": 1}"#, token: token).status == 400)
+    // A list writes rows straight from stored values; they read the same as a retrieve.
+    #expect(try server.api("PATCH", "/api/blog/post/1/", json: #"{"published_at": "2026-11-27T10:30:00.250000Z"}"#, token: token).status == 200)
+    let listed = try #require((try server.api("GET", "/api/blog/post/?id=1", token: token).object["results"] as? [[String: Any]])?.first)
+    let retrieved = try server.api("GET", "/api/blog/post/1/", token: token).object
+    #expect(NSDictionary(dictionary: listed) == NSDictionary(dictionary: retrieved), "\(listed) vs \(retrieved)")
+    #expect(listed["published_at"] as? String == "2026-11-27T10:30:00.250000Z" && listed["tags"] as? [Int] == [1, 2])
     #expect(try server.api("PATCH", "/api/blog/post/1/", json: #"{"tags": []}"#, token: token).object["tags"] as? [Int] == [])
 
     // Delete, then it is gone; the author's cascade is a 204 too.

@@ -31,7 +31,16 @@ public struct CivilDate: Sendable, Hashable, Comparable {
   }
 
   /// `YYYY-MM-DD`, as Django stores it.
-  public var iso: String { "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))" }
+  public var iso: String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(10)
+    appendDigits(year, 4, to: &bytes)
+    bytes.append(UInt8(ascii: "-"))
+    appendDigits(month, 2, to: &bytes)
+    bytes.append(UInt8(ascii: "-"))
+    appendDigits(day, 2, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
 
   /// Parses `YYYY-MM-DD`.
   public init?(iso text: Substring) {
@@ -85,8 +94,18 @@ public struct CivilTime: Sendable, Hashable, Comparable {
 
   /// `HH:MM:SS[.ffffff]`, as Django stores it.
   public var iso: String {
-    let base = "\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
-    return microsecond == 0 ? base : base + "." + pad(microsecond, 6)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(15)
+    appendDigits(hour, 2, to: &bytes)
+    bytes.append(UInt8(ascii: ":"))
+    appendDigits(minute, 2, to: &bytes)
+    bytes.append(UInt8(ascii: ":"))
+    appendDigits(second, 2, to: &bytes)
+    if microsecond != 0 {
+      bytes.append(UInt8(ascii: "."))
+      appendDigits(microsecond, 6, to: &bytes)
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   public init?(iso text: Substring) {
@@ -175,6 +194,23 @@ public struct CivilDateTime: Sendable, Hashable, Comparable {
 private func pad(_ number: Int, _ width: Int) -> String {
   let text = String(number)
   return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+}
+
+/// Appends `number` as at least `width` decimal digits, zero-padded: the ISO forms are written
+/// for every date a query reads or a page prints, so they avoid string interpolation.
+private func appendDigits(_ number: Int, _ width: Int, to bytes: inout [UInt8]) {
+  if number < 0 {
+    bytes.append(contentsOf: Array(pad(number, width).utf8))
+    return
+  }
+  var digits: [UInt8] = []
+  var rest = number
+  repeat {
+    digits.append(UInt8(48 + rest % 10))
+    rest /= 10
+  } while rest > 0
+  for _ in digits.count..<max(width, digits.count) { bytes.append(48) }
+  bytes.append(contentsOf: digits.reversed())
 }
 
 /// `12:30:00.25` → (`12:30:00`, 250000); the fraction is nil when it is not digits.

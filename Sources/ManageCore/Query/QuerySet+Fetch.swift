@@ -10,6 +10,12 @@ extension QuerySet {
     }
   }
 
+  /// The field of each column the query returns (nil for an annotation), in order: what
+  /// `forEachStoredRow` hands over with each row, known before the first row.
+  public func outputFields() throws -> [FieldSchema?] {
+    try compile().outputs.map(\.field)
+  }
+
   /// Runs the query and hands each row's values, converted by field type, to `body`:
   /// no row objects are kept, so a 100,000-row `values()` streams in flat memory.
   public func forEachRow(_ connection: Connection, _ body: ([ModelValue]) throws -> Void) throws {

@@ -75,19 +75,19 @@ struct APIHandler {
     let count = try parsed.query.count(connection)
     let start = (parsed.page - 1) * parsed.pageSize
     if start > 0 && start >= count { return .detail("Invalid page.", status: 404) }
-    let rows = try parsed.query.slice(start, start + parsed.pageSize).instances(connection)
+    let rows = try RecordJSON.array(parsed.query.slice(start, start + parsed.pageSize), state: state, connection)
     func link(_ page: Int) -> ModelValue {
       var pairs = request.query.filter { $0.0 != "page" }
       if page > 1 { pairs.append(("page", String(page))) }
       let query = pairs.map { WebRequest.encode($0.0) + "=" + WebRequest.encode($0.1) }.joined(separator: "&")
       return .text(base + request.path + (query.isEmpty ? "" : "?" + query))
     }
-    return .json(.dict(OrderedDictionary([
-      ("count", .int(Int64(count))),
-      ("next", start + parsed.pageSize < count ? link(parsed.page + 1) : .null),
-      ("previous", parsed.page > 1 ? link(parsed.page - 1) : .null),
-      ("results", .list(try rows.map { try RecordJSON.object($0, state: state, connection) })),
-    ])))
+    var body = "{\"count\": \(count), \"next\": "
+    (start + parsed.pageSize < count ? link(parsed.page + 1) : .null).writeJSON(to: &body)
+    body += ", \"previous\": "
+    (parsed.page > 1 ? link(parsed.page - 1) : .null).writeJSON(to: &body)
+    body += ", \"results\": " + rows + "}"
+    return WebResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
   }
 
   /// The body as a JSON object, or the response that says why it is not one.

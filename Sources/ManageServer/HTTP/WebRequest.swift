@@ -58,6 +58,8 @@ public struct WebRequest: Sendable {
       guard !pair.isEmpty else { return nil }
       let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
       func decode(_ part: Substring) -> String {
+        // Most names and values need no decoding; Foundation's decoder is the slow path.
+        if !part.utf8.contains(UInt8(ascii: "+")) && !part.utf8.contains(UInt8(ascii: "%")) { return String(part) }
         let spaced = part.replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced
       }
@@ -65,10 +67,20 @@ public struct WebRequest: Sendable {
     }
   }
 
-  /// `value` escaped for a query string.
+  /// `value` escaped for a query string: everything but ASCII letters, digits and `-._~`.
   public static func encode(_ value: String) -> String {
-    var allowed = CharacterSet.alphanumerics
-    allowed.insert(charactersIn: "-._~")
-    return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    let hex = Array("0123456789ABCDEF".utf8)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(value.utf8.count)
+    for byte in value.utf8 {
+      switch byte {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+           UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+        bytes.append(byte)
+      default:
+        bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]]
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 }
