@@ -184,6 +184,12 @@ struct ServerAdminEndToEndTests {
     #expect(try connection.scalar("SELECT state FROM jobs_job WHERE id = 1")?.string == "ready")
     try browser.post("/admin/jobs/job/", form: [("action", "cancel_selected"), ("_selected_action", "2")])
     #expect(try connection.scalar("SELECT state FROM jobs_job WHERE id = 2")?.string == "cancelled")
+    // A job action posted to another model's list does nothing to jobs, even for a row whose
+    // key is a job's.
+    try connection.run("INSERT INTO blog_tag (id, name) VALUES (1, 'one'), (2, 'two')")
+    try browser.get("/admin/blog/tag/")
+    #expect(try browser.post("/admin/blog/tag/", form: [("action", "retry_selected"), ("_selected_action", "2")]).status == 302)
+    #expect(try connection.scalar("SELECT state FROM jobs_job WHERE id = 2")?.string == "cancelled")
 
     // Two eval runs: per-case results from the run's page, and the comparison.
     for (run, rate) in [(1, 0.5), (2, 0.5)] {

@@ -1,3 +1,4 @@
+import Foundation
 import ManageCore
 
 /// What an admin view works with: the site's state, a connection, the request, the signed-in
@@ -48,5 +49,3 @@ struct MessageCookie {
     return Data(base64Encoded: base64).map { String(decoding: $0, as: UTF8.self) }
   }
 }
-
-import Foundation

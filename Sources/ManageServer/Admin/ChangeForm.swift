@@ -140,14 +140,13 @@ struct ChangeForm {
   private func widget(_ field: FieldSchema, _ value: ModelValue) throws -> HTML {
     let id = "id_\(field.name)", name = field.name
     let text = value.isNull ? "" : value.str
-    let invalid: HTML = ""
     if let choices = field.choices {
       let options: [HTML] = (field.blank || field.null || value.isNull ? [HTML("<option value=\"\">---------</option>")] : [])
         + choices.map { choice in
           let optionValue = ModelValue(default: choice.value, field: field).str
           return "<option value=\"\(optionValue)\"\(HTML(raw: optionValue == text ? " selected" : ""))>\(choice.label)</option>"
         }
-      return "<select name=\"\(name)\" id=\"\(id)\"\(invalid)>\(options)</select>"
+      return "<select name=\"\(name)\" id=\"\(id)\">\(options)</select>"
     }
     if field.type.isConcreteRelation, let related = field.relatedModel.flatMap(state.schema.model) {
       let all = QuerySet(model: related, schema: state.schema)

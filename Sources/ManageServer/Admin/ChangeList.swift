@@ -198,7 +198,8 @@ struct ChangeList {
     case "delete_selected":
       let view = DeleteView(context: context, model: model)
       return request.formValue("post") == "yes" ? try view.delete(selected, returnTo: url) : try view.confirm(selected, bulk: true)
-    case "retry_selected", "cancel_selected" where model.label == "jobs.Job":
+    case "retry_selected", "cancel_selected":
+      guard model.label == "jobs.Job" else { return context.redirect(url, message: "No action selected.") }
       let queue = JobQueue(connection: context.connection)
       var done = 0, refused: [String] = []
       for job in selected {
