@@ -17,7 +17,7 @@ public final class Site: Sendable {
   public init(state: SiteState, maxBodySize: Int = 2_621_440, report: @escaping @Sendable (String) -> Void) {
     stateBox = SiteStateBox(state)
     pool = DatabasePool(path: state.settings.database.path, displayName: state.settings.display(state.settings.database.path))
-    let secret = state.settings.secretKey ?? ""
+    let secret = state.settings.secretKey
     authenticator = Authenticator(secret: secret)
     messages = MessageCookie(signer: Signer(secret: secret, purpose: "manage.messages"))
     self.maxBodySize = maxBodySize
