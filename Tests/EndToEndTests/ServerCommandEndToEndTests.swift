@@ -33,6 +33,13 @@ struct ServerCommandEndToEndTests {
     while !server.stderr.contains("still serving the previous ones") && Date() < later { usleep(50_000) }
     #expect(server.stderr.contains("The models have errors; still serving the previous ones."))
     #expect(try server.api("GET", "/api/blog/post/", token: server.adminToken).status == 200)
+    // A new secret_key cannot take effect without a restart, and the console says so.
+    let settings = try server.project.read("manage.yaml")
+    try server.project.write("blog/models.yaml", models)
+    try server.project.write("manage.yaml", settings.replacingOccurrences(of: "demo-only-insecure-key-do-not-deploy", with: "another-key-entirely-0123456789-abcdefghijklmnopqrstuvwxyz"))
+    let last = Date().addingTimeInterval(10)
+    while !server.stderr.contains("restart runserver") && Date() < last { usleep(50_000) }
+    #expect(server.stderr.contains("The database or the secret_key changed: restart runserver to use them; the rest is reloaded."))
   }
 
   @Test func badAddressesAndAMissingSecretKey() throws {

@@ -120,6 +120,11 @@ public struct RunserverCommand: ManageCommand {
           console.printError("The models have errors; still serving the previous ones. Run `manage check` to see them.")
           return
         }
+        let before = site.stateBox.current.settings
+        if state.settings.database.path != before.database.path || state.settings.secretKey != before.secretKey {
+          // The connection pool and the signers were made at start-up from these.
+          console.printError("The database or the secret_key changed: restart runserver to use them; the rest is reloaded.")
+        }
         site.stateBox.replace(state)
         console.print("Reloaded: \(state.servedModels.count) models.")
       } catch {
