@@ -103,7 +103,7 @@ let package = Package(
     .testTarget(name: "ManageShellTests", dependencies: ["ManageShell", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageJobsTests", dependencies: ["ManageJobs", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageEvalsTests", dependencies: ["ManageEvals", "ManageCore", "CTLS"]),
-    .testTarget(name: "ManageServerTests", dependencies: ["ManageServer"]),
+    .testTarget(name: "ManageServerTests", dependencies: ["ManageServer", "ManageCore"]),
     .testTarget(name: "ManageAuthTests", dependencies: ["ManageAuth", "ManageCore"]),
     // Runs the built binary as a subprocess against temporary copies of Fixtures/.
     .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore"], exclude: ["Support"]),

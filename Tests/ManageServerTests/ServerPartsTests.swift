@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ManageCore
 @testable import ManageServer
 
 @Suite("runserver's parts")
@@ -21,9 +22,9 @@ struct ServerPartsTests {
       ("99999", "\"99999\" is not a valid port number."),
       ("bad host:80", "\"bad host:80\" is not a valid port number or address:port pair."),
     ] {
-      #expect(throws: ServerError.self, "\(text)") { try AddressPort.parse(text, useIPv6: false) }
+      #expect(throws: CommandFailure.self, "\(text)") { try AddressPort.parse(text, useIPv6: false) }
       #expect((try? AddressPort.parse(text, useIPv6: false)) == nil)
-      do { _ = try AddressPort.parse(text, useIPv6: false) } catch let error as ServerError { #expect(error.message == message) }
+      do { _ = try AddressPort.parse(text, useIPv6: false) } catch let error as CommandFailure { #expect(error.message == message) }
     }
   }
 

@@ -62,6 +62,28 @@ public struct ModelSchema: Sendable, Hashable {
   /// `app.model`, the case-insensitive form used to look models up.
   public var labelLower: String { label.lowercased() }
 
+  /// `verbose_name`, else Django's default from the class name (`EvalRun` → `eval run`).
+  public var readableName: String { verboseName ?? ModelSchema.defaultVerboseName(name) }
+
+  /// `verbose_name_plural`, else the readable name with an `s`, as Django does.
+  public var readableNamePlural: String { verboseNamePlural ?? readableName + "s" }
+
+  /// Django's default `verbose_name` (camel_case_to_spaces): `EvalRun` → `eval run`,
+  /// `APIKey` → `api key`.
+  public static func defaultVerboseName(_ name: String) -> String {
+    var result = ""
+    let characters = Array(name)
+    for (index, character) in characters.enumerated() {
+      if character.isUppercase, index > 0,
+        characters[index - 1].isLowercase || (index + 1 < characters.count && characters[index + 1].isLowercase)
+      {
+        result.append(" ")
+      }
+      result.append(character)
+    }
+    return result.lowercased().trimmingCharacters(in: .whitespaces)
+  }
+
   /// Django's default table name: `<app>_<model lowercased>`.
   public static func defaultTable(app: String, model: String) -> String {
     "\(app)_\(model.lowercased())"

@@ -19,7 +19,7 @@ public enum PostMigrate {
         var rows: [String] = []
         var values: [SQLValue] = []
         for model in chunk {
-          let verbose = model.verboseName ?? verboseName(model.name)
+          let verbose = model.readableName
           for action in ["add", "change", "delete", "view"] {
             rows.append("(?, ?, ?, ?)")
             values += [.text("Can \(action) \(verbose)"), .text("\(action)_\(model.name.lowercased())"), .text(model.app), .text(model.name.lowercased())]
@@ -33,20 +33,5 @@ public enum PostMigrate {
           """, values)
       }
     }
-  }
-
-  /// Django's default `verbose_name`: `EvalRun` becomes `eval run`.
-  public static func verboseName(_ name: String) -> String {
-    var result = ""
-    let characters = Array(name)
-    for (index, character) in characters.enumerated() {
-      if character.isUppercase, index > 0,
-        characters[index - 1].isLowercase || (index + 1 < characters.count && characters[index + 1].isLowercase)
-      {
-        result.append(" ")
-      }
-      result.append(character)
-    }
-    return result.lowercased().trimmingCharacters(in: .whitespaces)
   }
 }

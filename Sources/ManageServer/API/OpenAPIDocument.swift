@@ -32,15 +32,15 @@ enum OpenAPIDocument {
       func ok(_ description: String, _ schema: ModelValue) -> ModelValue {
         object([("description", .text(description)), ("content", object([("application/json", object([("schema", schema)]))]))])
       }
-      let label = Naming.verboseNamePlural(model)
+      let label = model.readableNamePlural
       paths[path] = object([
         ("get", object([("operationId", .text("list\(name)")), ("summary", .text("List \(label)")), ("parameters", .list(filters)), ("responses", object([("200", ok("A page of \(label)", page)), ("400", invalid)]))])),
-        ("post", object([("operationId", .text("create\(name)")), ("summary", .text("Create a \(Naming.verboseName(model))")), ("requestBody", body), ("responses", object([("201", ok("Created", reference)), ("400", invalid)]))])),
+        ("post", object([("operationId", .text("create\(name)")), ("summary", .text("Create a \(model.readableName)")), ("requestBody", body), ("responses", object([("201", ok("Created", reference)), ("400", invalid)]))])),
       ])
       let key = object([("name", .text("pk")), ("in", .text("path")), ("required", .bool(true)), ("schema", object([("type", .text("string"))]))])
       paths[path + "{pk}/"] = object([
         ("parameters", .list([key])),
-        ("get", object([("operationId", .text("retrieve\(name)")), ("responses", object([("200", ok("The \(Naming.verboseName(model))", reference)), ("404", object([("description", .text("Not found"))]))]))])),
+        ("get", object([("operationId", .text("retrieve\(name)")), ("responses", object([("200", ok("The \(model.readableName)", reference)), ("404", object([("description", .text("Not found"))]))]))])),
         ("put", object([("operationId", .text("update\(name)")), ("requestBody", body), ("responses", object([("200", ok("Updated", reference)), ("400", invalid)]))])),
         ("patch", object([("operationId", .text("partialUpdate\(name)")), ("requestBody", body), ("responses", object([("200", ok("Updated", reference)), ("400", invalid)]))])),
         ("delete", object([("operationId", .text("destroy\(name)")), ("responses", object([("204", object([("description", .text("Deleted"))])), ("409", object([("description", .text("Protected by another row"))]))]))])),

@@ -26,7 +26,7 @@ struct AdminContext {
   func modelURL(_ model: ModelSchema) -> String { "/admin/\(model.app)/\(model.name.lowercased())/" }
 
   func crumbs(_ model: ModelSchema) -> [(String, String?)] {
-    [("Home", "/admin/"), (Naming.capitalized(model.app), "/admin/\(model.app)/"), (Naming.capitalized(Naming.verboseNamePlural(model)), modelURL(model))]
+    [("Home", "/admin/"), (Naming.capitalized(model.app), "/admin/\(model.app)/"), (Naming.capitalized(model.readableNamePlural), modelURL(model))]
   }
 }
 

@@ -41,7 +41,7 @@ struct AdminSite {
     case ["add"]: return try ChangeForm(context: context, model: model, instance: nil).respond()
     case let rest where rest.count == 2:
       guard let instance = try find(model, rest[0]) else {
-        return context.redirect("/admin/", message: "\(Naming.capitalized(Naming.verboseName(model))) with ID “\(rest[0])” doesn’t exist. Perhaps it was deleted?")
+        return context.redirect("/admin/", message: "\(Naming.capitalized(model.readableName)) with ID “\(rest[0])” doesn’t exist. Perhaps it was deleted?")
       }
       switch rest[1] {
       case "change": return try ChangeForm(context: context, model: model, instance: instance).respond()
@@ -69,7 +69,7 @@ struct AdminSite {
       let models = state.servedModels.filter { $0.app == app }
       guard !models.isEmpty else { continue }
       let rows: [HTML] = models.map { model in
-        "<tr><th><a href=\"\(context.modelURL(model))\">\(Naming.capitalized(Naming.verboseNamePlural(model)))</a></th><td><a href=\"\(context.modelURL(model))add/\">Add</a></td><td><a href=\"\(context.modelURL(model))\">Change</a></td></tr>"
+        "<tr><th><a href=\"\(context.modelURL(model))\">\(Naming.capitalized(model.readableNamePlural))</a></th><td><a href=\"\(context.modelURL(model))add/\">Add</a></td><td><a href=\"\(context.modelURL(model))\">Change</a></td></tr>"
       }
       modules.append("<div class=\"module\"><h3><a href=\"/admin/\(app)/\">\(Naming.capitalized(app))</a></h3><table>\(rows)</table></div>")
     }

@@ -52,17 +52,17 @@ struct ChangeForm {
           try links.save(linked, for: instance, connection)
           try ChangeLog.record(.change, model: model, objectID: instance.pk, objectRepr: instance.displayName, message: ChangeLog.changedMessage(changed), userID: context.user.id, connection)
           saved = instance
-          message = "The \(Naming.verboseName(model)) “\(instance.displayName)” was changed successfully."
+          message = "The \(model.readableName) “\(instance.displayName)” was changed successfully."
         } else {
           saved = try ModelInstance(model: model, assigning: values)
           try saved.save(connection, schema: state.schema, forceInsert: true)
           try links.save(linked, for: saved, connection)
           try ChangeLog.record(.addition, model: model, objectID: saved.pk, objectRepr: saved.displayName, message: "Added.", userID: context.user.id, connection)
-          message = "The \(Naming.verboseName(model)) “\(saved.displayName)” was added successfully."
+          message = "The \(model.readableName) “\(saved.displayName)” was added successfully."
         }
         let url = context.modelURL(model)
         if context.request.formValue("_continue") != nil { return context.redirect("\(url)\(WebRequest.encode(saved.pk.str))/change/", message: message + " You may edit it again below.") }
-        if context.request.formValue("_addanother") != nil { return context.redirect("\(url)add/", message: message + " You may add another \(Naming.verboseName(model)) below.") }
+        if context.request.formValue("_addanother") != nil { return context.redirect("\(url)add/", message: message + " You may add another \(model.readableName) below.") }
         return context.redirect(url, message: message)
       }
     }
@@ -106,11 +106,11 @@ struct ChangeForm {
       for (_, _, relation) in state.schema.reverseRelations(of: model) where relation.field.type.isConcreteRelation && state.servedModels.contains(where: { $0.label == relation.holder.label }) {
         let count = try QuerySet(model: relation.holder, schema: state.schema).filter(relation.field.name, instance.pk).count(context.connection)
         let link = "/admin/\(relation.holder.app)/\(relation.holder.name.lowercased())/?\(relation.field.name)__exact=\(WebRequest.encode(instance.pk.str))"
-        related.append(" · <a href=\"\(link)\">\(Naming.capitalized(Naming.verboseNamePlural(relation.holder))) (\(count))</a>")
+        related.append(" · <a href=\"\(link)\">\(Naming.capitalized(relation.holder.readableNamePlural)) (\(count))</a>")
       }
     }
     let historyLink: HTML = key.map { "<p><a href=\"\(url)\($0)/history/\">History</a>\(related)</p>" } ?? ""
-    let title = instance == nil ? "Add \(Naming.verboseName(model))" : "Change \(Naming.verboseName(model))"
+    let title = instance == nil ? "Add \(model.readableName)" : "Change \(model.readableName)"
     let content: HTML = """
       <h2>\(title)</h2>\(historyLink)\(note)\(general)
       <form method="post" class="change" action="\(context.request.path)" novalidate>\(AdminPage.csrfField(context.csrfToken))
@@ -158,7 +158,7 @@ struct ChangeForm {
         return "<select name=\"\(name)\" id=\"\(id)\">\(options)</select>"
       }
       let search = "/admin/\(related.app)/\(related.name.lowercased())/"
-      return "<input type=\"text\" name=\"\(name)\" id=\"\(id)\" value=\"\(text)\" size=\"10\"> <a href=\"\(search)\" target=\"_blank\" rel=\"noopener\">Search \(Naming.verboseNamePlural(related))</a>"
+      return "<input type=\"text\" name=\"\(name)\" id=\"\(id)\" value=\"\(text)\" size=\"10\"> <a href=\"\(search)\" target=\"_blank\" rel=\"noopener\">Search \(related.readableNamePlural)</a>"
     }
     let length: HTML = field.effectiveMaxLength.map { HTML(raw: " maxlength=\"\($0)\"") } ?? ""
     switch field.type {

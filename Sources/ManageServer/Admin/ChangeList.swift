@@ -96,11 +96,11 @@ struct ChangeList {
       <button type="submit">Search</button> <a class="button secondary" href="\(link(["_export": "csv", "p": nil]))">Export CSV</a></form>
       """
     let content: HTML = """
-      <a class="button addlink" href="\(url)add/">Add \(Naming.verboseName(model))</a><h2>Select \(Naming.verboseName(model)) to change</h2>
+      <a class="button addlink" href="\(url)add/">Add \(model.readableName)</a><h2>Select \(model.readableName) to change</h2>
       \(note)\(searchBox)<div class="layout"><div class="results">\(table)
-      <p class="paginator">\(pager) \(count) \(count == 1 ? Naming.verboseName(model) : Naming.verboseNamePlural(model))</p></div>\(try sidebar())</div>
+      <p class="paginator">\(pager) \(count) \(count == 1 ? model.readableName : model.readableNamePlural)</p></div>\(try sidebar())</div>
       """
-    return context.page("Select \(Naming.verboseName(model)) to change", crumbs: Array(context.crumbs(model).dropLast()) + [(Naming.capitalized(Naming.verboseNamePlural(model)), nil)], content)
+    return context.page("Select \(model.readableName) to change", crumbs: Array(context.crumbs(model).dropLast()) + [(Naming.capitalized(model.readableNamePlural), nil)], content)
   }
 
   /// This page's URL with some parameters replaced (nil removes one).
@@ -180,7 +180,7 @@ struct ChangeList {
   // MARK: - Actions
 
   private var actions: [(String, String)] {
-    var list = [("delete_selected", "Delete selected \(Naming.verboseNamePlural(model))")]
+    var list = [("delete_selected", "Delete selected \(model.readableNamePlural)")]
     if model.label == "jobs.Job" { list += [("retry_selected", "Retry selected jobs"), ("cancel_selected", "Cancel selected jobs")] }
     if model.label == "evals.EvalRun" { list += [("compare_selected", "Compare the two selected runs")] }
     return list

@@ -25,7 +25,7 @@ struct DeleteView {
       }
     } catch let preview as Preview {
       let items: [HTML] = preview.result.perModel.map { label, count in
-        let name = context.state.schema.model(label).map { count == 1 ? Naming.verboseName($0) : Naming.verboseNamePlural($0) } ?? label
+        let name = context.state.schema.model(label).map { count == 1 ? $0.readableName : $0.readableNamePlural } ?? label
         return "<li>\(Naming.capitalized(name)): \(count)</li>"
       }
       summary = "<h3>Summary</h3><ul class=\"summary\">\(items)</ul>"
@@ -33,12 +33,12 @@ struct DeleteView {
       protected = error.message
     }
     let names: [HTML] = try rows.map { row in
-      "<li>\(Naming.capitalized(Naming.verboseName(model))): <a href=\"\(context.modelURL(model))\(WebRequest.encode(row.pk.str))/change/\">\(row.displayName)</a>\(try cascaded(from: row))</li>"
+      "<li>\(Naming.capitalized(model.readableName)): <a href=\"\(context.modelURL(model))\(WebRequest.encode(row.pk.str))/change/\">\(row.displayName)</a>\(try cascaded(from: row))</li>"
     }
-    let what = rows.count == 1 ? "the \(Naming.verboseName(model)) “\(rows[0].displayName)”" : "the selected \(Naming.verboseNamePlural(model))"
+    let what = rows.count == 1 ? "the \(model.readableName) “\(rows[0].displayName)”" : "the selected \(model.readableNamePlural)"
     let content: HTML
     if let protected {
-      content = "<h2>Cannot delete \(Naming.verboseName(model))</h2><p>Deleting \(what) would require deleting the following protected related objects:</p><p class=\"errornote\">\(protected)</p>"
+      content = "<h2>Cannot delete \(model.readableName)</h2><p>Deleting \(what) would require deleting the following protected related objects:</p><p class=\"errornote\">\(protected)</p>"
     } else {
       let hidden: [HTML] = bulk ? rows.map { "<input type=\"hidden\" name=\"_selected_action\" value=\"\($0.pk.str)\">" } + [HTML("<input type=\"hidden\" name=\"action\" value=\"delete_selected\"><input type=\"hidden\" name=\"post\" value=\"yes\">")] : []
       content = """
@@ -62,11 +62,11 @@ struct DeleteView {
       guard total > 0 else { continue }
       let served = context.state.servedModel(app: relation.holder.app, name: relation.holder.name) != nil
       for related in try query.slice(0, 20).instances(context.connection) {
-        let label = Naming.capitalized(Naming.verboseName(relation.holder))
+        let label = Naming.capitalized(relation.holder.readableName)
         let url = "/admin/\(relation.holder.app)/\(relation.holder.name.lowercased())/\(WebRequest.encode(related.pk.str))/change/"
         items.append(served ? "<li>\(label): <a href=\"\(url)\">\(related.displayName)</a></li>" : "<li>\(label): \(related.displayName)</li>")
       }
-      if total > 20 { items.append("<li>… and \(total - 20) more \(Naming.verboseNamePlural(relation.holder))</li>") }
+      if total > 20 { items.append("<li>… and \(total - 20) more \(relation.holder.readableNamePlural)</li>") }
     }
     return items.isEmpty ? "" : "<ul>\(items)</ul>"
   }
@@ -87,8 +87,8 @@ struct DeleteView {
       return context.redirect(url, message: "Nothing was deleted: \(error.message)")
     }
     let message = rows.count == 1
-      ? "The \(Naming.verboseName(model)) “\(firstName)” was deleted successfully."
-      : "Successfully deleted \(rows.count) \(Naming.verboseNamePlural(model))."
+      ? "The \(model.readableName) “\(firstName)” was deleted successfully."
+      : "Successfully deleted \(rows.count) \(model.readableNamePlural)."
     return context.redirect(url, message: message)
   }
 }

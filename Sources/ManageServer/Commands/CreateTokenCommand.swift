@@ -29,14 +29,14 @@ public struct CreateTokenCommand: ManageCommand {
   public func run(context: CommandContext) async throws {
     let registry = try context.registry()
     guard registry.app("admin") != nil else {
-      throw ServerError("The admin app is not installed.", hint: "Add admin to installed_apps (it keeps the tokens), then run `manage migrate`.")
+      throw CommandFailure("The admin app is not installed.", hint: "Add admin to installed_apps (it keeps the tokens), then run `manage migrate`.")
     }
     let connection = try context.openDatabase()
     guard try connection.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'admin_api_token'") != nil else {
-      throw ServerError("The token table does not exist yet.", hint: "Run `manage migrate` to create it.")
+      throw CommandFailure("The token table does not exist yet.", hint: "Run `manage migrate` to create it.")
     }
     guard let id = try connection.scalar("SELECT id FROM auth_user WHERE username = ?", [.text(username)])?.int else {
-      throw ServerError("User '\(username)' does not exist.", hint: "Create one with `manage createsuperuser`.")
+      throw CommandFailure("User '\(username)' does not exist.", hint: "Create one with `manage createsuperuser`.")
     }
     if revoke {
       try connection.run("DELETE FROM admin_api_token WHERE user_id = ?", [.integer(Int64(id))])

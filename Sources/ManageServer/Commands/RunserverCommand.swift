@@ -40,7 +40,7 @@ public struct RunserverCommand: ManageCommand {
     let address = try AddressPort.parse(addrport, useIPv6: ipv6)
     let settings = try context.settings()
     guard !settings.secretKey.isEmpty else {
-      throw ServerError(
+      throw CommandFailure(
         "The secret_key setting must not be empty.",
         hint: "runserver signs sessions and CSRF tokens with it. Add `secret_key: ${MANAGE_SECRET_KEY}` to manage.yaml and put a long random value in .env, e.g. MANAGE_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))').")
     }
@@ -87,7 +87,7 @@ public struct RunserverCommand: ManageCommand {
         console.print("For more information on deployment see the README's notes on runserver.")
       }
     } catch {
-      throw ServerError("Error: " + Self.bindMessage(error))
+      throw CommandFailure("Error: " + Self.bindMessage(error))
     }
   }
 

@@ -32,7 +32,7 @@ public struct RecordValidator {
     let known = Set(model.fields.flatMap { [$0.name] + ($0.type.isConcreteRelation ? [$0.name + "_id"] : []) } + ["pk"])
     if source == .json {
       for name in input.keys where !known.contains(name) {
-        errors[name, default: []].append("Unknown field. \(Naming.capitalized(Naming.verboseName(model))) has: \(editableFields.map(\.name).joined(separator: ", ")).")
+        errors[name, default: []].append("Unknown field. \(Naming.capitalized(model.readableName)) has: \(editableFields.map(\.name).joined(separator: ", ")).")
       }
     }
     for field in editableFields {
@@ -74,7 +74,7 @@ public struct RecordValidator {
         if let existing { query = try query.exclude("pk", existing.pk) }
         if try query.exists(connection) {
           let labels = group.compactMap { model.field($0) }.map { Naming.capitalized(Naming.label($0)) }
-          errors["__all__", default: []].append("\(Naming.capitalized(Naming.verboseName(model))) with this \(Self.englishList(labels)) already exists.")
+          errors["__all__", default: []].append("\(Naming.capitalized(model.readableName)) with this \(Self.englishList(labels)) already exists.")
         }
       }
     }
@@ -98,7 +98,7 @@ public struct RecordValidator {
         return "“\(value.str)” is not a valid \(target.type.isInteger ? "number" : "key")."
       }
       if try QuerySet(model: related, schema: schema).filter("pk", ModelValue(key, field: target)).exists(connection) == false {
-        return "\(Naming.verboseName(related)) instance with \(target.name) \(value.str) does not exist."
+        return "\(related.readableName) instance with \(target.name) \(value.str) does not exist."
       }
       value = ModelValue(key, field: target)
       return nil
@@ -135,7 +135,7 @@ public struct RecordValidator {
       var query = try QuerySet(model: model, schema: schema).filter(field.name, value)
       if let existing, existing.isStored { query = try query.exclude("pk", existing.pk) }
       if try query.exists(connection) {
-        return "\(Naming.capitalized(Naming.verboseName(model))) with this \(Naming.capitalized(Naming.label(field))) already exists."
+        return "\(Naming.capitalized(model.readableName)) with this \(Naming.capitalized(Naming.label(field))) already exists."
       }
     }
     return nil

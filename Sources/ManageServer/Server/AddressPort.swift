@@ -1,3 +1,5 @@
+import ManageCore
+
 /// runserver's `[addrport]` in Django's forms: `8000`, `0:8000`, `127.0.0.1:8000`,
 /// `[::1]:8000`, `localhost:8000`; `0` means every IPv4 address, as in Django.
 public struct AddressPort: Equatable, Sendable {
@@ -32,17 +34,17 @@ public struct AddressPort: Equatable, Sendable {
         !part.isEmpty && part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
       }
       guard host == "0" || isIPv4 || isName else { throw invalidPair(text) }
-      if useIPv6 && isIPv4 { throw ServerError("\(host) is not a valid IPv6 address.") }
+      if useIPv6 && isIPv4 { throw CommandFailure("\(host) is not a valid IPv6 address.") }
       address = host == "0" ? (useIPv6 ? "::" : "0.0.0.0") : host
     }
     guard !portText.isEmpty, portText.allSatisfy(\.isNumber) else {
-      throw address == nil ? ServerError("\"\(text)\" is not a valid port number or address:port pair.") : invalidPair(text)
+      throw address == nil ? CommandFailure("\"\(text)\" is not a valid port number or address:port pair.") : invalidPair(text)
     }
-    guard let port = Int(portText), port <= 65535 else { throw ServerError("\"\(portText)\" is not a valid port number.") }
+    guard let port = Int(portText), port <= 65535 else { throw CommandFailure("\"\(portText)\" is not a valid port number.") }
     return AddressPort(address: address ?? (ipv6 ? "::1" : "127.0.0.1"), port: port, ipv6: ipv6)
   }
 
-  private static func invalidPair(_ text: String) -> ServerError {
-    ServerError("\"\(text)\" is not a valid port number or address:port pair.")
+  private static func invalidPair(_ text: String) -> CommandFailure {
+    CommandFailure("\"\(text)\" is not a valid port number or address:port pair.")
   }
 }
