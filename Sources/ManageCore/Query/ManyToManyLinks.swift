@@ -18,6 +18,14 @@ public struct ManyToManyLinks {
       : (through.table, through.targetColumn, through.holderColumn)
   }
 
+  /// The keys the owner links to, in order.
+  public func keys(_ connection: Connection) throws -> [SQLValue] {
+    let (table, mine, theirs) = columns
+    return try connection.query(
+      "SELECT \(Identifier.quoted(theirs)) FROM \(Identifier.quoted(table)) WHERE \(Identifier.quoted(mine)) = ? ORDER BY 1", [owner]
+    ).map { $0[0] }
+  }
+
   /// Links the owner to `keys`, skipping links that exist (Django's add is idempotent).
   public func add(_ keys: [SQLValue], _ connection: Connection) throws {
     let (table, mine, theirs) = columns

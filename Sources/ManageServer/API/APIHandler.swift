@@ -23,23 +23,28 @@ struct APIHandler {
     guard parts.count == 2 || parts.count == 3, let model = state.servedModel(app: parts[0], name: parts[1]) else {
       return .detail("Not found.", status: 404)
     }
-    if request.isUnsafe && !(user.isStaff || user.isSuperuser) {
+    if request.isUnsafe && !user.mayAdminister {
       return .detail("You do not have permission to perform this action.", status: 403)
     }
     if parts.count == 2 {
       switch request.method {
       case "GET", "HEAD": return try list(model)
       case "POST": return try create(model, user: user)
-      default: return notAllowed(["GET", "POST"])
+      default: return .methodNotAllowed(request.method, allowed: ["GET", "POST"])
       }
     }
-    guard let instance = try find(model, key: parts[2]) else { return .detail("Not found.", status: 404) }
+    if request.method == "GET" || request.method == "HEAD" {
+      // Read once, straight to JSON; a key that cannot be this model's is a 404 like a missing row.
+      guard let query = try? QuerySet(model: model, schema: state.schema).filter("pk", .text(parts[2])),
+            let object = try? RecordJSON.object(query, state: state, connection) else { return .detail("Not found.", status: 404) }
+      return .json(text: object)
+    }
+    guard let instance = try state.row(of: model, key: parts[2], connection) else { return .detail("Not found.", status: 404) }
     switch request.method {
-    case "GET", "HEAD": return .json(try RecordJSON.object(instance, state: state, connection))
     case "PUT": return try update(instance, partial: false, user: user)
     case "PATCH": return try update(instance, partial: true, user: user)
     case "DELETE": return try delete(instance, user: user)
-    default: return notAllowed(["GET", "PUT", "PATCH", "DELETE"])
+    default: return .methodNotAllowed(request.method, allowed: ["GET", "PUT", "PATCH", "DELETE"])
     }
   }
 
@@ -51,20 +56,6 @@ struct APIHandler {
   }
 
   private var base: String { "http://" + (request.headers["host"] ?? "localhost") }
-
-  private func notAllowed(_ methods: [String]) -> WebResponse {
-    var response = WebResponse.detail("Method \"\(request.method)\" not allowed.", status: 405)
-    response.setHeader("Allow", methods.joined(separator: ", "))
-    return response
-  }
-
-  private func find(_ model: ModelSchema, key: String) throws -> ModelInstance? {
-    guard let query = try? QuerySet(model: model, schema: state.schema).filter("pk", .text(key)) else { return nil }
-    do {
-      guard case .instance(let instance)? = try query.first(connection) else { return nil }
-      return instance
-    } catch is QueryError { return nil }
-  }
 
   private func list(_ model: ModelSchema) throws -> WebResponse {
     let parsed: ListQuery
@@ -87,7 +78,7 @@ struct APIHandler {
     body += ", \"previous\": "
     (parsed.page > 1 ? link(parsed.page - 1) : .null).writeJSON(to: &body)
     body += ", \"results\": " + rows + "}"
-    return WebResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+    return .json(text: body)
   }
 
   /// The body as a JSON object, or the response that says why it is not one.
@@ -127,7 +118,7 @@ struct APIHandler {
         try instance.save(connection, schema: state.schema, forceInsert: true)
         try ManyToManyInput(model: model, state: state).save(links, for: instance, connection)
         try ChangeLog.record(.addition, model: model, objectID: instance.pk, objectRepr: instance.displayName, message: "Added through the API.", userID: user.id, connection)
-        var response = WebResponse.json(try RecordJSON.object(instance, state: state, connection), status: 201)
+        var response = WebResponse.json(text: try RecordJSON.object(QuerySet(model: instance.model, schema: state.schema).filter("pk", instance.pk), state: state, connection) ?? "{}", status: 201)
         response.setHeader("Location", "/api/\(model.app)/\(model.name.lowercased())/\(instance.pk.str)/")
         return response
       }
@@ -157,7 +148,7 @@ struct APIHandler {
         try instance.save(connection, schema: state.schema)
         try ManyToManyInput(model: instance.model, state: state).save(links, for: instance, connection)
         try ChangeLog.record(.change, model: instance.model, objectID: instance.pk, objectRepr: instance.displayName, message: ChangeLog.changedMessage(changed), userID: user.id, connection)
-        return .json(try RecordJSON.object(instance, state: state, connection))
+        return .json(text: try RecordJSON.object(QuerySet(model: instance.model, schema: state.schema).filter("pk", instance.pk), state: state, connection) ?? "{}")
       }
     }
   }

@@ -13,12 +13,8 @@ struct EnqueueEndpoint {
   let user: SignedInUser
 
   func respond() throws -> WebResponse {
-    guard request.method == "POST" else {
-      var response = WebResponse.detail("Method \"\(request.method)\" not allowed.", status: 405)
-      response.setHeader("Allow", "POST")
-      return response
-    }
-    guard user.isStaff || user.isSuperuser else { return .detail("You do not have permission to perform this action.", status: 403) }
+    guard request.method == "POST" else { return .methodNotAllowed(request.method, allowed: ["POST"]) }
+    guard user.mayAdminister else { return .detail("You do not have permission to perform this action.", status: 403) }
     guard state.isInstalled("jobs"), let tasks = state.tasks else {
       return .detail("The jobs app is not installed.", status: 404)
     }

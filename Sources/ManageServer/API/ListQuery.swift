@@ -14,41 +14,10 @@ struct ListQuery {
 
   /// The query for `request`, or errors by parameter (a bad field, a bad value).
   static func parse(_ request: WebRequest, model: ModelSchema, state: SiteState) -> Result<ListQuery, ValidationFailure> {
-    var errors: RecordValidator.Errors = [:]
-    var query = QuerySet(model: model, schema: state.schema)
-    for (name, raw) in request.query where !reserved.contains(name) {
-      // A hidden field cannot be probed through filters either (password__startswith=…).
-      if state.touchesHiddenField(name, from: model) {
-        errors[name, default: []].append("Unknown filter.")
-        continue
-      }
-      let value: ModelValue
-      if name.hasSuffix("__in") {
-        value = .list(raw.split(separator: ",", omittingEmptySubsequences: false).map { .text(String($0)) })
-      } else if name.hasSuffix("__isnull") {
-        guard ["true", "false", "1", "0"].contains(raw.lowercased()) else {
-          errors[name, default: []].append("Expected true or false.")
-          continue
-        }
-        value = .bool(raw.lowercased() == "true" || raw == "1")
-      } else {
-        value = .text(raw)
-      }
-      do {
-        query = try query.filter(name, value)
-        _ = try query.sql()
-      } catch let error as QueryError {
-        errors[name, default: []].append(RecordValidator.plainMessage(error.message))
-        query = QuerySet(model: model, schema: state.schema)
-      } catch {
-        errors[name, default: []].append("\(error)")
-      }
-    }
-    if let search = request.parameter("search"), !search.isEmpty {
-      let textFields = model.fields.filter { $0.type.isTextual && !state.isHidden($0, of: model) }
-      if let condition = textFields.map({ Q.condition($0.name + "__icontains", .value(.text(search))) }).reduce(nil, { (result: Q?, next: Q) in result.map { $0 | next } ?? next }) {
-        if let filtered = try? query.filter(condition) { query = filtered }
-      }
+    var (query, errors) = LookupFilters.apply(
+      request.query.filter { !reserved.contains($0.0) }, to: QuerySet(model: model, schema: state.schema), state: state)
+    if let search = request.parameter("search"), let found = try? LookupFilters.search(search, in: query, state: state) {
+      query = found
     }
     if let ordering = request.parameter("ordering"), !ordering.isEmpty {
       let fields = ordering.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

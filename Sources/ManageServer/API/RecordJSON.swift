@@ -3,26 +3,17 @@ import ManageCore
 /// A row as the API shows it: every stored field by name (a foreign key as the related row's
 /// key, as Django REST framework does), many-to-many fields as lists of keys, hidden fields left out.
 enum RecordJSON {
-  static func object(_ instance: ModelInstance, state: SiteState, _ connection: Connection) throws -> ModelValue {
-    var object = OrderedDictionary()
-    for field in instance.model.fields where !state.isHidden(field, of: instance.model) {
-      if field.type == .manyToMany {
-        guard let relation = state.schema.relation(named: field.name, from: instance.model), let through = relation.through else { continue }
-        let keys = try connection.query(
-          "SELECT \(Identifier.quoted(through.targetColumn)) FROM \(Identifier.quoted(through.table)) WHERE \(Identifier.quoted(through.holderColumn)) = ? ORDER BY 1",
-          [try instance.pk.sqlValue(for: instance.primaryKeyField)])
-        object[field.name] = .list(keys.map { ModelValue($0[0]) })
-      } else {
-        object[field.name] = instance.values[field.name] ?? .null
-      }
-    }
-    return .dict(object)
+  /// The one row `query` selects as a JSON object, or nil when it selects none: read as a list
+  /// page reads rows, so a retrieve, a write's answer and a list show a row the same way.
+  static func object(_ query: QuerySet, state: SiteState, _ connection: Connection) throws -> String? {
+    let rows = try array(query.slice(0, 1), state: state, connection)
+    return rows == "[]" ? nil : String(rows.dropFirst().dropLast())
   }
 }
 
 extension RecordJSON {
-  /// The rows of an instances query as a JSON array, the same objects `object` makes, written
-  /// straight from SQLite's stored values: no row objects, and text, integers and stored
+  /// The rows of an instances query as a JSON array, written straight from SQLite's stored
+  /// values: no row objects, and text, integers and stored
   /// datetimes copied without being parsed and formatted again. The API's list pages are this.
   static func array(_ query: QuerySet, state: SiteState, _ connection: Connection) throws -> String {
     let model = query.model
@@ -46,11 +37,9 @@ extension RecordJSON {
         output += ": "
         if let index {
           writeStored(values[index], field, to: &output)
-        } else if let keyIndex, let relation = state.schema.relation(named: field.name, from: model), let through = relation.through {
-          let keys = try connection.query(
-            "SELECT \(Identifier.quoted(through.targetColumn)) FROM \(Identifier.quoted(through.table)) WHERE \(Identifier.quoted(through.holderColumn)) = ? ORDER BY 1",
-            [values[keyIndex]])
-          ModelValue.list(keys.map { ModelValue($0[0]) }).writeJSON(to: &output)
+        } else if let keyIndex, let relation = state.schema.relation(named: field.name, from: model) {
+          let keys = try ManyToManyLinks(relation: relation, owner: values[keyIndex]).keys(connection)
+          ModelValue.list(keys.map { ModelValue($0) }).writeJSON(to: &output)
         } else {
           output += "[]"
         }

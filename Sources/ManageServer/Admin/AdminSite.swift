@@ -21,7 +21,7 @@ struct AdminSite {
     }
     if parts == ["login"] { return try login() }
     if parts == ["logout"] { return try logout() }
-    guard let user, user.isStaff || user.isSuperuser else {
+    guard let user, user.mayAdminister else {
       let next = request.path + (request.queryString.isEmpty ? "" : "?" + request.queryString)
       return .redirect("/admin/login/?next=" + WebRequest.encode(next))
     }
@@ -40,7 +40,7 @@ struct AdminSite {
     case []: return try ChangeList(context: context, model: model).respond()
     case ["add"]: return try ChangeForm(context: context, model: model, instance: nil).respond()
     case let rest where rest.count == 2:
-      guard let instance = try find(model, rest[0]) else {
+      guard let instance = try state.row(of: model, key: rest[0], connection) else {
         return context.redirect("/admin/", message: "\(Naming.capitalized(model.readableName)) with ID “\(rest[0])” doesn’t exist. Perhaps it was deleted?")
       }
       switch rest[1] {
@@ -51,12 +51,6 @@ struct AdminSite {
       }
     default: return notFound(context)
     }
-  }
-
-  private func find(_ model: ModelSchema, _ key: String) throws -> ModelInstance? {
-    guard let query = try? QuerySet(model: model, schema: state.schema).filter("pk", .text(key)) else { return nil }
-    guard case .instance(let instance)? = try? query.first(connection) else { return nil }
-    return instance
   }
 
   private func notFound(_ context: AdminContext) -> WebResponse {
@@ -106,7 +100,7 @@ struct AdminSite {
         errors = "<p class=\"errornote\">Too many failed login attempts. Try again in \(Int((wait / 60).rounded(.up))) minute(s).</p>"
         return loginPage(username: username, errors: errors, next: next, status: 429)
       }
-      if let (account, hash) = try authenticator.check(username: username, password: password, connection), account.isStaff || account.isSuperuser {
+      if let (account, hash) = try authenticator.check(username: username, password: password, connection), account.mayAdminister {
         throttle.reset(key)
         let sessionKey = try authenticator.logIn(account, passwordHash: hash, connection)
         var response = WebResponse.redirect(next)
@@ -117,7 +111,7 @@ struct AdminSite {
       }
       throttle.recordFailure(key)
       errors = "<p class=\"errornote\">Please enter the correct username and password for a staff account. Note that both fields may be case-sensitive.</p>"
-    } else if let user, user.isStaff || user.isSuperuser {
+    } else if let user, user.mayAdminister {
       return .redirect(next)
     }
     return loginPage(username: username, errors: errors, next: next, status: 200)

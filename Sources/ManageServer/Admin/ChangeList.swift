@@ -32,25 +32,11 @@ struct ChangeList {
 
   func respond() throws -> WebResponse {
     if request.method == "POST" { return try runAction() }
-    var query = QuerySet(model: model, schema: state.schema)
-    var problems: [String] = []
-    for (name, value) in request.query where !["q", "o", "p", "_export"].contains(name) {
-      guard !state.touchesHiddenField(name, from: model) else {
-        problems.append("Unknown filter “\(name)”.")
-        continue
-      }
-      do {
-        let filtered = try query.filter(name, name.hasSuffix("__isnull") ? .bool(value == "True" || value == "1") : .text(value))
-        _ = try filtered.sql()
-        query = filtered
-      } catch let error as QueryError { problems.append("\(name): \(RecordValidator.plainMessage(error.message))") }
-    }
+    let (filtered, errors) = LookupFilters.apply(
+      request.query.filter { !["q", "o", "p", "_export"].contains($0.0) }, to: QuerySet(model: model, schema: state.schema), state: state)
+    let problems = errors.keys.sorted().flatMap { name in errors[name]!.map { "\(name): \($0)" } }
     let search = request.parameter("q") ?? ""
-    if !search.isEmpty {
-      let conditions = model.fields.filter { $0.type.isTextual && !state.isHidden($0, of: model) }
-        .map { Q.condition($0.name + "__icontains", .value(.text(search))) }
-      if let first = conditions.first { query = try query.filter(conditions.dropFirst().reduce(first) { $0 | $1 }) }
-    }
+    var query = try LookupFilters.search(search, in: filtered, state: state)
     let unfiltered = try QuerySet(model: model, schema: state.schema).count(context.connection)
     let sort = request.parameter("o").flatMap { order -> String? in
       let name = order.hasPrefix("-") ? String(order.dropFirst()) : order

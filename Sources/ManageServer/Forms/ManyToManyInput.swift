@@ -46,10 +46,9 @@ struct ManyToManyInput {
   func current(_ instance: ModelInstance, _ connection: Connection) throws -> [String: [String]] {
     var result: [String: [String]] = [:]
     for field in fields {
-      guard let relation = state.schema.relation(named: field.name, from: model), let through = relation.through else { continue }
-      result[field.name] = try connection.query(
-        "SELECT \(Identifier.quoted(through.targetColumn)) FROM \(Identifier.quoted(through.table)) WHERE \(Identifier.quoted(through.holderColumn)) = ? ORDER BY 1",
-        [try instance.pk.sqlValue(for: instance.primaryKeyField)]).map { ModelValue($0[0]).str }
+      guard let relation = state.schema.relation(named: field.name, from: model) else { continue }
+      result[field.name] = try ManyToManyLinks(relation: relation, owner: try instance.pk.sqlValue(for: instance.primaryKeyField))
+        .keys(connection).map { ModelValue($0).str }
     }
     return result
   }

@@ -23,6 +23,11 @@ public struct WebResponse: Sendable {
     WebResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(value.jsonText.utf8))
   }
 
+  /// A JSON document already written as text.
+  public static func json(text: String, status: Int = 200) -> WebResponse {
+    WebResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(text.utf8))
+  }
+
   /// Plain text.
   public static func text(_ text: String, status: Int = 200, contentType: String = "text/plain; charset=utf-8") -> WebResponse {
     WebResponse(status: status, headers: [("Content-Type", contentType)], body: Array(text.utf8))
@@ -43,6 +48,13 @@ public struct WebResponse: Sendable {
   /// A JSON error with one message under `detail`.
   public static func detail(_ message: String, status: Int) -> WebResponse {
     json(.dict(OrderedDictionary([("detail", .text(message))])), status: status)
+  }
+
+  /// 405 with an `Allow` header, Django REST framework's wording.
+  public static func methodNotAllowed(_ method: String, allowed: [String]) -> WebResponse {
+    var response = detail("Method \"\(method)\" not allowed.", status: 405)
+    response.setHeader("Allow", allowed.joined(separator: ", "))
+    return response
   }
 
   public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }

@@ -40,6 +40,16 @@ public struct SiteState: Sendable {
 
   public func isInstalled(_ app: String) -> Bool { installedApps.contains(app) }
 
+  /// The row of `model` whose key is `key` as it appears in a URL, or nil when there is none
+  /// (or `key` cannot be a key of that model).
+  public func row(of model: ModelSchema, key: String, _ connection: Connection) throws -> ModelInstance? {
+    guard let query = try? QuerySet(model: model, schema: schema).filter("pk", .text(key)) else { return nil }
+    do {
+      guard case .instance(let instance)? = try query.first(connection) else { return nil }
+      return instance
+    } catch is QueryError { return nil }
+  }
+
   /// The values hidden fields take when a row is added where they cannot be typed: a new user's
   /// password is unusable until `manage changepassword` sets one.
   public func hiddenDefaults(for model: ModelSchema) -> [String: ModelValue] {

@@ -11,6 +11,9 @@ public struct SignedInUser: Sendable {
   public var isSuperuser: Bool
   /// How the request proved who it is: a session needs CSRF tokens, a token does not.
   public var viaToken: Bool
+
+  /// Staff and superusers use the admin and write through the API.
+  public var mayAdminister: Bool { isStaff || isSuperuser }
 }
 
 /// Who a request is: the `sessionid` cookie's session, or `Authorization: Token …` (an API

@@ -1,0 +1,51 @@
+import ManageCore
+
+/// Query parameters read as Django lookups (`status=published`, `title__icontains=x`,
+/// `id__in=1,2,3`, `published_at__isnull=true`) and a text search over a model's shown text
+/// fields: what the API's list and the admin's change list both filter with.
+enum LookupFilters {
+  /// `query` narrowed by each `(lookup, value)` pair; a pair that names no field, reaches a
+  /// hidden one (a password hash, through any relation) or has a bad value is left out and
+  /// reported by its name.
+  static func apply(_ pairs: [(String, String)], to query: QuerySet, state: SiteState) -> (QuerySet, RecordValidator.Errors) {
+    var query = query
+    var errors: RecordValidator.Errors = [:]
+    for (name, raw) in pairs {
+      if state.touchesHiddenField(name, from: query.model) {
+        errors[name, default: []].append("Unknown filter.")
+        continue
+      }
+      let value: ModelValue
+      if name.hasSuffix("__in") {
+        value = .list(raw.split(separator: ",", omittingEmptySubsequences: false).map { .text(String($0)) })
+      } else if name.hasSuffix("__isnull") {
+        guard ["true", "false", "1", "0"].contains(raw.lowercased()) else {
+          errors[name, default: []].append("Expected true or false.")
+          continue
+        }
+        value = .bool(raw.lowercased() == "true" || raw == "1")
+      } else {
+        value = .text(raw)
+      }
+      do {
+        let filtered = try query.filter(name, value)
+        _ = try filtered.sql()  // a bad field or value shows here, not later in the page
+        query = filtered
+      } catch let error as QueryError {
+        errors[name, default: []].append(RecordValidator.plainMessage(error.message))
+      } catch {
+        errors[name, default: []].append("\(error)")
+      }
+    }
+    return (query, errors)
+  }
+
+  /// `query` narrowed to rows where any shown text field contains `text`, ignoring case.
+  static func search(_ text: String, in query: QuerySet, state: SiteState) throws -> QuerySet {
+    let model = query.model
+    let conditions = model.fields.filter { $0.type.isTextual && !state.isHidden($0, of: model) }
+      .map { Q.condition($0.name + "__icontains", .value(.text(text))) }
+    guard !text.isEmpty, let first = conditions.first else { return query }
+    return try query.filter(conditions.dropFirst().reduce(first) { $0 | $1 })
+  }
+}
