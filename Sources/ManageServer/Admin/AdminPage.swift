@@ -26,7 +26,7 @@ struct AdminPage {
     let page: HTML = """
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>\(title) | manage site admin</title><link rel="stylesheet" href="/admin/static/admin.css"><link rel="icon" href="data:,"></head>
+      <title>\(title) | manage site admin</title><link rel="stylesheet" href="\(Stylesheet.path)"><link rel="icon" href="data:,"></head>
       <body><header><h1><a href="/admin/">manage administration</a></h1>\(userBar)</header>
       \(crumbs.isEmpty ? "" : HTML(raw: "<nav class=\"crumbs\">" + trail.joined().text + "</nav>"))
       <main>\(note)\(content)</main></body></html>

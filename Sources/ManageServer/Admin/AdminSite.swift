@@ -14,11 +14,6 @@ struct AdminSite {
   let messages: MessageCookie
 
   func respond(_ parts: [String]) throws -> WebResponse {
-    if parts == ["static", "admin.css"] {
-      var response = WebResponse.text(Stylesheet.css, contentType: "text/css; charset=utf-8")
-      response.setHeader("Cache-Control", "max-age=3600")
-      return response
-    }
     if parts == ["login"] { return try login() }
     if parts == ["logout"] { return try logout() }
     guard let user, user.mayAdminister else {

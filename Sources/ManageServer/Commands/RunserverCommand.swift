@@ -63,7 +63,7 @@ public struct RunserverCommand: ManageCommand {
       console.print("\nYou have \(pending.count) unapplied migration(s). Your project may not work properly until you apply the migrations for app(s): \(apps).", style: .notice)
       console.print("Run 'manage migrate' to apply them.", style: .notice)
     }
-    let (state, _) = try SiteLoader.load(settingsPath: context.global.settings, environment: context.environment, currentDirectory: context.currentDirectory)
+    let state = SiteLoader.state(settings: settings, registry: registry, schema: try context.schema())
     let site = Site(state: state) { message in console.printError(message) }
     let server = HTTPServer(site: site, address: address, logColour: console.colorsError) { status, line in
       console.printError(line)
@@ -131,9 +131,5 @@ public struct RunserverCommand: ManageCommand {
         console.printError("Could not reload: \(error); still serving the previous models.")
       }
     }
-    // The watcher lives as long as the process.
-    Self.keepAlive.append(watcher)
   }
-
-  nonisolated(unsafe) private static var keepAlive: [FileWatcher] = []
 }

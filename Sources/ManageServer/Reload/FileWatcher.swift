@@ -30,7 +30,7 @@ public final class FileWatcher: @unchecked Sendable {
 
   deinit { close(descriptor) }
 
-  /// Reads events on a thread of its own until the process ends.
+  /// Reads events on a thread of its own until the process ends; the thread keeps the watcher.
   public func start(onChange: @escaping @Sendable (String) -> Void) {
     Thread { [self] in
       var buffer = [UInt8](repeating: 0, count: 64 * 1024)

@@ -13,8 +13,6 @@ struct ServerRequestContext: RequestContext {
     coreContext = .init(source: source)
     remoteAddress = source.channel.remoteAddress?.ipAddress ?? ""
   }
-
-  var maxUploadSize: Int { 2_621_440 }
 }
 
 /// The site on Hummingbird 2: each request's body collected up to the cap (413 past it),

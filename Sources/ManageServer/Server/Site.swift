@@ -30,7 +30,8 @@ public final class Site: Sendable {
   public func respond(_ request: WebRequest) -> WebResponse {
     var response: WebResponse
     do {
-      response = try pool.with { connection in try route(request, connection) }
+      // The stylesheet needs no session, no CSRF cookie and no database.
+      response = request.path == Stylesheet.path ? Stylesheet.response : try pool.with { connection in try route(request, connection) }
     } catch {
       report("Internal Server Error: \(request.path)\n\(error)")
       response = request.path.hasPrefix("/api/")

@@ -7,9 +7,13 @@ public enum SiteLoader {
   public static func load(settingsPath: String?, environment: [String: String], currentDirectory: String) throws -> (SiteState, AppRegistry) {
     let settings = try SettingsLoader.load(explicit: settingsPath, environment: environment, currentDirectory: currentDirectory)
     let registry = try AppRegistry(settings: settings)
-    let schema = try registry.loadSchema()
+    return (state(settings: settings, registry: registry, schema: try registry.loadSchema()), registry)
+  }
+
+  /// The state for a project already read (runserver's start-up reuses what its checks read).
+  public static func state(settings: Settings, registry: AppRegistry, schema: ProjectSchema) -> SiteState {
     let tasks = registry.app("jobs") != nil ? try? TaskRegistry(registry: registry, extra: BuiltinTasks.all) : nil
-    return (SiteState(settings: settings, schema: schema, tasks: tasks, installedApps: registry.labels), registry)
+    return SiteState(settings: settings, schema: schema, tasks: tasks, installedApps: registry.labels)
   }
 
   /// The files whose change reloads the site: manage.yaml, .env, each app's models.yaml and
