@@ -58,6 +58,19 @@ struct ServerCommandEndToEndTests {
     #expect(noKey.stderr.contains("hint: runserver signs sessions and CSRF tokens with it."))
   }
 
+  @Test func aLockedDatabaseIsA503AndWritesNothing() throws {
+    let server = try RunningServer()
+    let holder = try Connection(path: server.project.path + "/db.sqlite3")
+    try holder.run("BEGIN EXCLUSIVE")
+    let reply = try server.api("POST", "/api/blog/tag/", json: #"{"name": "during-lock"}"#, token: server.adminToken)
+    try holder.run("COMMIT")
+    #expect(reply.status == 503 && reply.header("Retry-After") == "1")
+    #expect(reply.object["detail"] as? String == "The database is busy (another process holds its lock). Nothing was changed; try again.")
+    #expect(try holder.scalar("SELECT count(*) FROM blog_tag")?.int == 0)
+    #expect(server.stderr.contains("Service Unavailable: /api/blog/tag/"))
+    #expect(try server.api("POST", "/api/blog/tag/", json: #"{"name": "after-lock"}"#, token: server.adminToken).status == 201)
+  }
+
   @Test func createtokenStoresOnlyADigest() throws {
     let server = try RunningServer()
     let connection = try Connection(path: server.project.path + "/db.sqlite3")

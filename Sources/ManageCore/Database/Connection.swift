@@ -42,6 +42,7 @@ public final class Connection {
     }
     self.handle = handle
     sqlite3_extended_result_codes(handle, 1)
+    self.busyTimeout = busyTimeout
     sqlite3_busy_timeout(handle, busyTimeout)
     try execute("PRAGMA foreign_keys = ON")
     registerRegexpFunction()
@@ -73,6 +74,18 @@ public final class Connection {
       sqlite3_free(message)
       throw SQLiteError(code: sqlite3_extended_errcode(handle), reason: reason, sql: sql, database: displayName)
     }
+  }
+
+  /// Milliseconds a statement waits for another connection's lock.
+  public private(set) var busyTimeout: Int32
+
+  /// Runs `body` waiting at most `milliseconds` for a lock, for work worth doing only when the
+  /// database is free now (a last-used timestamp), then restores the usual timeout.
+  public func withBusyTimeout<T>(_ milliseconds: Int32, _ body: () throws -> T) rethrows -> T {
+    let usual = busyTimeout
+    sqlite3_busy_timeout(handle, milliseconds)
+    defer { sqlite3_busy_timeout(handle, usual) }
+    return try body()
   }
 
   /// Prepares a statement.

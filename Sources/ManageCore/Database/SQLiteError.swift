@@ -15,6 +15,9 @@ public struct SQLiteError: ManageError {
   /// The primary result code, without the extended bits.
   public var primaryCode: Int32 { code & 0xFF }
 
+  /// Another connection held a lock past the busy timeout: trying again later may succeed.
+  public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
+
   public init(code: Int32, reason: String, sql: String? = nil, database: String) {
     self.code = code
     self.reason = reason

@@ -32,6 +32,14 @@ public final class Site: Sendable {
     do {
       // The stylesheet needs no session, no CSRF cookie and no database.
       response = request.path == Stylesheet.path ? Stylesheet.response : try pool.with { connection in try route(request, connection) }
+    } catch let error as SQLiteError where error.isBusy {
+      // Another process held the write lock past the busy timeout; nothing was written.
+      report("Service Unavailable: \(request.path): \(error.message)")
+      let message = "The database is busy (another process holds its lock). Nothing was changed; try again."
+      response = request.path.hasPrefix("/api/")
+        ? .detail(message, status: 503)
+        : .html("<!DOCTYPE html><title>Service Unavailable (503)</title><h1>Service Unavailable (503)</h1><p>\(message)</p>", status: 503)
+      response.setHeader("Retry-After", "1")
     } catch {
       report("Internal Server Error: \(request.path)\n\(error)")
       response = request.path.hasPrefix("/api/")

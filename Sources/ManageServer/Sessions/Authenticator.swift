@@ -40,7 +40,11 @@ public struct Authenticator: Sendable {
       let now = CivilDateTime.now()
       let lastUsed = row[4].string.flatMap { CivilDateTime(iso: Substring($0)) }
       if lastUsed.map({ now.microsecondsSinceEpoch - $0.microsecondsSinceEpoch > 60_000_000 }) ?? true {
-        try connection.run("UPDATE admin_api_token SET last_used = ? WHERE digest = ?", [.text(now.iso), .text(digest)])
+        // Best effort, and only when the database is free now: a lock held elsewhere must not
+        // delay or fail a request over a timestamp.
+        connection.withBusyTimeout(0) {
+          _ = try? connection.run("UPDATE admin_api_token SET last_used = ? WHERE digest = ?", [.text(now.iso), .text(digest)])
+        }
       }
       return SignedInUser(id: Int64(row[0].int ?? 0), username: row[1].string ?? "", isStaff: row[2].int == 1, isSuperuser: row[3].int == 1, viaToken: true)
     }
