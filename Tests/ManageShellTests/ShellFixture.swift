@@ -85,7 +85,7 @@ final class ShellFixture {
 
   /// The repr of one expression's value.
   func value(_ source: String) throws -> String {
-    try interpreter.run(source).map { interpreter.repr($0) }.joined(separator: "\n")
+    try interpreter.run(source).map { try interpreter.repr($0) }.joined(separator: "\n")
   }
 
   /// The error line running `source` prints.

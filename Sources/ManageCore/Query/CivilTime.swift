@@ -62,6 +62,10 @@ public struct CivilDate: Sendable, Hashable, Comparable {
     return era * 146097 + dayOfEra - 719468
   }
 
+  /// 0001-01-01 and 9999-12-31, the range of Python's date, as days since 1970-01-01.
+  public static let firstDaysSinceEpoch = -719_162
+  public static let lastDaysSinceEpoch = 2_932_896
+
   public init(daysSinceEpoch days: Int) {
     let z = days + 719468
     let era = (z >= 0 ? z : z - 146096) / 146097

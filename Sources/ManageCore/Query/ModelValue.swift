@@ -96,7 +96,11 @@ public indirect enum ModelValue: Sendable, Hashable {
     case .duration:
       switch self {
       case .duration(let micro): return .integer(micro)
-      case .int(let seconds): return .integer(seconds * 1_000_000)
+      case .int(let seconds):
+        guard let micro = CheckedArithmetic.multiply(seconds, 1_000_000) else {
+          throw QueryError("days=\(seconds / 86_400); must have magnitude <= \(Int64.max / 86_400_000_000)", kind: "OverflowError")
+        }
+        return .integer(micro)
       default: throw invalid(field, "“\(plain)” value has an invalid format. It must be a timedelta.")
       }
     case .uuid:
@@ -135,8 +139,13 @@ public indirect enum ModelValue: Sendable, Hashable {
       switch self {
       case .int(let number): return .integer(number)
       case .bool(let flag): return .integer(flag ? 1 : 0)
-      case .double(let number) where number.rounded() == number: return .integer(Int64(number))
+      // Django's get_prep_value is int(value): a float or Decimal is truncated, and one past
+      // 64 bits is sqlite3's OverflowError rather than a trap.
+      case .double(let number) where number.isFinite: return .integer(try CheckedInteger(truncating: number)!.require())
+      case .decimal(let text) where CheckedInteger(parsing: text) != nil: return .integer(try CheckedInteger(parsing: text)!.require())
       case .text(let text) where Int64(text) != nil: return .integer(Int64(text)!)
+      case .text(let text) where CheckedInteger(parsing: text).map({ $0.value == nil }) == true && !text.contains("."):
+        throw QueryError.integerOverflow
       default:
         if field.type.isRelation, case .text = self { return try plainSQL() }
         throw invalid(field, "Field '\(field.name)' expected a number but got \(repr).")

@@ -239,7 +239,15 @@ struct QueryCompiler {
         if case .null = value, lookup != .isnull {
           throw QueryError("Cannot use None as a query value with the '\(lookup.rawValue)' lookup.")
         }
-        list = .one(try convert(value))
+        do {
+          list = .one(try convert(value))
+        } catch let error as QueryError where error.kind == QueryError.integerOverflow.kind {
+          // Django 5.0+ (IntegerFieldOverflow): a comparison with an integer past the column's
+          // range matches nothing or everything (EmptyResultSet / FullResultSet), rather than
+          // failing; only `in` and writes raise sqlite3's OverflowError.
+          guard let everything = Self.overflowMatchesEverything(lookup, value) else { throw error }
+          return Fragment(sql: everything ? "1 = 1" : "0 = 1", arguments: arguments)
+        }
       }
       let (text, values) = try lookup.sql(sql, list)
       return Fragment(sql: text, arguments: arguments + values)
@@ -261,6 +269,23 @@ struct QueryCompiler {
       }
       let inner = try query.compileSubquery(prefix: aliasPrefix + "s\(joins.count)")
       return Fragment(sql: "\(sql) IN (\(inner.sql))", arguments: arguments + inner.arguments)
+    }
+  }
+
+  /// For a comparison whose integer is past 64 bits: whether every row matches (`gt` a value
+  /// below the range) or none does; nil for lookups that raise instead.
+  static func overflowMatchesEverything(_ lookup: Lookup, _ value: ModelValue) -> Bool? {
+    let negative: Bool
+    switch value {
+    case .double(let number): negative = number < 0
+    case .decimal(let text), .text(let text): negative = text.hasPrefix("-")
+    default: return nil
+    }
+    switch lookup {
+    case .exact: return false
+    case .gt, .gte: return negative
+    case .lt, .lte: return !negative
+    default: return nil
     }
   }
 

@@ -82,7 +82,7 @@ public enum SuiteLoader {
       }
       var timeout: Double?
       if let text = node["timeout"]?.scalarText {
-        guard let seconds = DurationText.seconds(text) else { throw EvalsError("\(node["timeout"]!.location): 'timeout' must be a duration such as 30s") }
+        guard let seconds = DurationText.seconds(text) else { throw EvalsError("\(node["timeout"]!.location): 'timeout' must be \(DurationText.expectation)") }
         timeout = seconds
       }
       let input = node["input"]?.string ?? "stdin"
@@ -124,7 +124,7 @@ public enum SuiteLoader {
         http.apiKeyVariable = variable
       }
       if let text = node["timeout"]?.scalarText {
-        guard let seconds = DurationText.seconds(text) else { throw EvalsError("\(node["timeout"]!.location): 'timeout' must be a duration such as 60s") }
+        guard let seconds = DurationText.seconds(text) else { throw EvalsError("\(node["timeout"]!.location): 'timeout' must be \(DurationText.expectation)") }
         http.timeout = seconds
       }
       if let retries = node["retries"], case .int(let count) = retries.value { http.retries = max(count, 0) }

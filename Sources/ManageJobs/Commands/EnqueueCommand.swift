@@ -52,10 +52,13 @@ public struct EnqueueCommand: ManageCommand {
     let definition = try project.tasks.task(task)
     let body = try Self.payload(json: payload, fields: fields)
     if delay != nil && at != nil { throw UsageError("Give --delay or --at, not both.") }
+    if let priority, !TaskDefinition.priorities.contains(priority) {
+      throw UsageError("--priority must be a whole number from \(TaskDefinition.priorities.lowerBound) to \(TaskDefinition.priorities.upperBound), not \(priority)")
+    }
     var runAt: CivilDateTime?
     if let delay {
       guard let seconds = DurationText.seconds(delay) else {
-        throw UsageError("--delay must be a duration such as 30s, 5m or 2h, not '\(delay)'")
+        throw UsageError("--delay must be \(DurationText.expectation), not '\(delay)'")
       }
       runAt = CivilDateTime(microsecondsSinceEpoch: project.queue.now().microsecondsSinceEpoch + Int64(seconds * 1_000_000))
     }

@@ -183,7 +183,7 @@ struct JobsPurgeCommand: ManageCommand {
 
   func run(context: CommandContext) async throws {
     guard let seconds = DurationText.seconds(olderThan) else {
-      throw UsageError("--older-than must be a duration such as 7d or 12h, not '\(olderThan)'")
+      throw UsageError("--older-than must be \(DurationText.expectation), not '\(olderThan)'")
     }
     let project = try JobsProject(context, needsTasks: false)
     let count = try project.queue.purge(olderThan: seconds)

@@ -56,7 +56,7 @@ public struct WorkerCommand: ManageCommand {
     guard let leaseSeconds = DurationText.seconds(lease), leaseSeconds >= 1 else {
       throw UsageError("--lease must be a duration of at least 1s, such as 30s")
     }
-    guard let graceSeconds = DurationText.seconds(grace) else { throw UsageError("--grace must be a duration such as 30s") }
+    guard let graceSeconds = DurationText.seconds(grace) else { throw UsageError("--grace must be \(DurationText.expectation), not '\(grace)'") }
     options.lease = leaseSeconds
     options.grace = graceSeconds
     let console = context.console

@@ -29,6 +29,12 @@ public struct TaskDefinition: Sendable {
   /// Seconds a run may take before it is killed; nil for no limit.
   public var timeout: Double?
   public var priority = 0
+  /// The most retries a task may ask for: enough for any real policy, and far from the
+  /// attempt counters' overflow.
+  public static let maximumRetries = 1_000
+  /// Priorities a task, an enqueue or the API may give (Oban's are 0–9; wider, but bounded so
+  /// every comparison and sum on them is safe).
+  public static let priorities = -1_000_000...1_000_000
   /// Whether enqueues without an explicit unique key deduplicate on the payload.
   public var unique = false
   /// The app that declares it (nil for Swift tasks).
@@ -46,7 +52,9 @@ public struct TaskDefinition: Sendable {
     case .fixed: return retryDelay
     case .exponential:
       let exponent = min(max(attempt - 1, 0), 30)
-      return retryDelay * Double(1 << exponent) + retryDelay * random
+      // A long retry_delay doubled thirty times would pass Int64's microseconds: the wait is
+      // capped at the longest duration manage takes anywhere.
+      return min(retryDelay * Double(1 << exponent) + retryDelay * random, DurationText.maximumSeconds)
     }
   }
 }

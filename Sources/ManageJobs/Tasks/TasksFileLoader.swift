@@ -82,8 +82,8 @@ enum TasksFileLoader {
       task.queue = queue
     }
     if let node = entry.value["max_retries"] {
-      guard case .int(let count) = node.value, count >= 0 else {
-        throw JobsError("\(node.location): 'max_retries' must be a whole number, 0 or more")
+      guard case .int(let count) = node.value, (0...TaskDefinition.maximumRetries).contains(count) else {
+        throw JobsError("\(node.location): 'max_retries' must be a whole number from 0 to \(TaskDefinition.maximumRetries)")
       }
       task.maxRetries = count
     }
@@ -96,7 +96,9 @@ enum TasksFileLoader {
       task.backoff = backoff
     }
     if let node = entry.value["priority"] {
-      guard case .int(let priority) = node.value else { throw JobsError("\(node.location): 'priority' must be a whole number") }
+      guard case .int(let priority) = node.value, TaskDefinition.priorities.contains(priority) else {
+        throw JobsError("\(node.location): 'priority' must be a whole number from \(TaskDefinition.priorities.lowerBound) to \(TaskDefinition.priorities.upperBound)")
+      }
       task.priority = priority
     }
     if let node = entry.value["unique"] {
@@ -114,7 +116,7 @@ enum TasksFileLoader {
     default: text = node.scalarText
     }
     guard let seconds = DurationText.seconds(text) else {
-      throw JobsError("\(node.location): '\(name)' must be a duration such as 30s, 5m or 2h, not '\(text)'")
+      throw JobsError("\(node.location): '\(name)' must be \(DurationText.expectation), not '\(text)'")
     }
     return seconds
   }

@@ -64,8 +64,7 @@ struct APIHandler {
     case .success(let query): parsed = query
     }
     let count = try parsed.query.count(connection)
-    let start = (parsed.page - 1) * parsed.pageSize
-    if start > 0 && start >= count { return .detail("Invalid page.", status: 404) }
+    guard let start = parsed.offset, start == 0 || start < count else { return .detail("Invalid page.", status: 404) }
     let rows = try RecordJSON.array(parsed.query.slice(start, start + parsed.pageSize), state: state, connection)
     func link(_ page: Int) -> ModelValue {
       var pairs = request.query.filter { $0.0 != "page" }

@@ -33,7 +33,12 @@ struct EnqueueEndpoint {
     if case .dict = payload {} else { errors["payload", default: []].append("Expected a JSON object.") }
     var priority: Int?
     if let value = object["priority"] {
-      if let number = value.integer { priority = Int(number) } else { errors["priority", default: []].append("A valid integer is required.") }
+      if let number = value.integer, TaskDefinition.priorities.contains(Int(number)) {
+        priority = Int(number)
+      } else {
+        errors["priority", default: []].append(
+          "Ensure this value is a whole number from \(TaskDefinition.priorities.lowerBound) to \(TaskDefinition.priorities.upperBound).")
+      }
     }
     guard errors.isEmpty, let definition else { return .errors(errors) }
     let queue = JobQueue(connection: connection)

@@ -12,6 +12,9 @@ struct ListQuery {
   var page: Int
   var pageSize: Int
 
+  /// Rows before the page, or nil when a huge `page` puts it past any count (DRF's 404).
+  var offset: Int? { CheckedArithmetic.multiply(page - 1, pageSize) }
+
   /// The query for `request`, or errors by parameter (a bad field, a bad value).
   static func parse(_ request: WebRequest, model: ModelSchema, state: SiteState) -> Result<ListQuery, ValidationFailure> {
     var (query, errors) = LookupFilters.apply(

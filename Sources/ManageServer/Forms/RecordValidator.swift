@@ -94,6 +94,8 @@ public struct RecordValidator {
     }
     if field.type.isConcreteRelation {
       let target = schema.keyField(referencedBy: field)
+      // DRF's PrimaryKeyRelatedField refuses a float rather than truncating it as the ORM would.
+      if source == .json, case .double = value, target.type.isInteger { return "Incorrect type. Expected pk value, received float." }
       guard let key = try? value.sqlValue(for: target), let related = field.relatedModel.flatMap(schema.model) else {
         return "“\(value.str)” is not a valid \(target.type.isInteger ? "number" : "key")."
       }

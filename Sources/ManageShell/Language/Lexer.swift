@@ -18,6 +18,7 @@ struct Lexer {
   /// Open brackets and where they were opened, for Python's "'(' was never closed".
   private var openBrackets: [(Character, Position)] = []
   private var depth: Int { openBrackets.count }
+  static let maximumOpenBrackets = 200
 
   init(_ source: String) { scalars = Array(source) }
 
@@ -118,11 +119,24 @@ struct Lexer {
   private mutating func symbol() throws -> String {
     let start = position
     for candidate in Self.symbols {
-      let characters = Array(candidate)
-      if index + characters.count <= scalars.count, Array(scalars[index..<index + characters.count]) == characters {
-        for _ in characters { advance() }
+      // Compared in place: building arrays per candidate made long literals slow to read.
+      var length = 0
+      var matches = true
+      for character in candidate {
+        guard index + length < scalars.count, scalars[index + length] == character else {
+          matches = false
+          break
+        }
+        length += 1
+      }
+      if matches {
+        for _ in 0..<length { advance() }
         switch candidate {
-        case "(", "[", "{": openBrackets.append((Character(candidate), start))
+        case "(", "[", "{":
+          // CPython's tokenizer stops at 200 open brackets (MAXLEVEL); so does the shell,
+          // before a deep parse can exhaust the stack.
+          guard openBrackets.count < Self.maximumOpenBrackets else { throw ShellSyntaxError("too many nested parentheses", at: start) }
+          openBrackets.append((Character(candidate), start))
         case ")", "]", "}":
           guard let (open, _) = openBrackets.popLast() else { throw ShellSyntaxError("unmatched '\(candidate)'", at: start) }
           let expected: Character = open == "(" ? ")" : open == "[" ? "]" : "}"
@@ -178,8 +192,13 @@ struct Lexer {
       guard let value = Double(text) else { throw ShellSyntaxError("invalid number literal", at: start) }
       return .float(value)
     }
-    guard let value = Int64(text) else { throw ShellSyntaxError("integer literal is too large", at: start) }
-    return .integer(value)
+    if let value = Int64(text) { return .integer(value) }
+    do {
+      guard let value = try BigInteger(decimal: Substring(text)) else { throw ShellSyntaxError("invalid number literal", at: start) }
+      return .bigInteger(value)
+    } catch let error as PythonError {
+      throw ShellSyntaxError(error.message, at: start)
+    }
   }
 
   private mutating func string(raw: Bool) throws -> String {

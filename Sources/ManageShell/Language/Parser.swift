@@ -5,6 +5,11 @@ import ManageCore
 struct Parser {
   private let tokens: [Token]
   private var index = 0
+  /// How deep the expression being parsed nests (recursion plus operator chains): the
+  /// interpreter walks the tree recursively, so a tree deeper than `maximumDepth` is refused
+  /// as CPython's compiler refuses it, instead of overflowing the stack.
+  private var depth = 0
+  static let maximumDepth = 2_000
 
   init(tokens: [Token]) { self.tokens = tokens }
 
@@ -110,22 +115,42 @@ struct Parser {
 
   // MARK: - Expressions, lowest precedence first
 
-  mutating func expression() throws -> Node { try orExpression() }
+  mutating func expression() throws -> Node {
+    try nested { try $0.orExpression() }
+  }
+
+  /// Runs `body` one level deeper.
+  private mutating func nested<T>(_ levels: Int = 1, _ body: (inout Parser) throws -> T) throws -> T {
+    depth += levels
+    defer { depth -= levels }
+    guard depth <= Self.maximumDepth else {
+      throw ShellSyntaxError("maximum recursion depth exceeded during compilation", at: current.position, kind: "RecursionError")
+    }
+    return try body(&self)
+  }
 
   private mutating func orExpression() throws -> Node {
     var left = try andExpression()
+    var chain = 0
+    defer { depth -= chain }
     while isKeyword("or") {
       let position = advance().position
-      left = .boolean("or", left, try andExpression(), position)
+      chain += 1
+      depth += 1
+      left = .boolean("or", left, try nested(0) { try $0.andExpression() }, position)
     }
     return left
   }
 
   private mutating func andExpression() throws -> Node {
     var left = try notExpression()
+    var chain = 0
+    defer { depth -= chain }
     while isKeyword("and") {
       let position = advance().position
-      left = .boolean("and", left, try notExpression(), position)
+      chain += 1
+      depth += 1
+      left = .boolean("and", left, try nested(0) { try $0.notExpression() }, position)
     }
     return left
   }
@@ -133,7 +158,7 @@ struct Parser {
   private mutating func notExpression() throws -> Node {
     if isKeyword("not") {
       let position = advance().position
-      return .unary("not", try notExpression(), position)
+      return .unary("not", try nested { try $0.notExpression() }, position)
     }
     return try comparison()
   }
@@ -168,11 +193,16 @@ struct Parser {
     return rest.isEmpty ? left : .compare(left, rest, left.position)
   }
 
+  /// A left-associative chain: each operator nests the tree one level deeper.
   private mutating func binaryLevel(_ symbols: Set<String>, next: (inout Parser) throws -> Node) throws -> Node {
     var left = try next(&self)
+    var chain = 0
+    defer { depth -= chain }
     while case .symbol(let symbol) = current.kind, symbols.contains(symbol) {
       let position = advance().position
-      left = .binary(symbol, left, try next(&self), position)
+      chain += 1
+      depth += 1
+      left = .binary(symbol, left, try nested(0, next), position)
     }
     return left
   }
@@ -186,7 +216,7 @@ struct Parser {
   private mutating func factor() throws -> Node {
     if case .symbol(let symbol) = current.kind, ["-", "+", "~"].contains(symbol) {
       let position = advance().position
-      return .unary(symbol, try factor(), position)
+      return .unary(symbol, try nested { try $0.factor() }, position)
     }
     return try power()
   }
@@ -195,14 +225,22 @@ struct Parser {
     let base = try primary()
     if isSymbol("**") {
       let position = advance().position
-      return .binary("**", base, try factor(), position)
+      return .binary("**", base, try nested { try $0.factor() }, position)
     }
     return base
   }
 
   private mutating func primary() throws -> Node {
     var node = try atom()
+    var chain = 0
+    defer { depth -= chain }
     while true {
+      // `a.b(c)[d]…` nests the tree one level per trailer.
+      chain += 1
+      depth += 1
+      guard depth <= Self.maximumDepth else {
+        throw ShellSyntaxError("maximum recursion depth exceeded during compilation", at: current.position, kind: "RecursionError")
+      }
       if isSymbol(".") {
         _ = advance()
         guard case .name(let name) = current.kind else {
@@ -293,6 +331,9 @@ struct Parser {
     case .integer(let number):
       _ = advance()
       return .literal(.int(number), token.position)
+    case .bigInteger(let number):
+      _ = advance()
+      return .bigLiteral(number, token.position)
     case .float(let number):
       _ = advance()
       return .literal(.double(number), token.position)

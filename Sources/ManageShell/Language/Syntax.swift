@@ -4,6 +4,7 @@ import ManageCore
 indirect enum Node: Sendable {
   case name(String, Position)
   case literal(ModelValue, Position)
+  case bigLiteral(BigInteger, Position)
   case list([Node], Position)
   case tuple([Node], Position)
   case dict([(Node, Node)], Position)
@@ -18,7 +19,7 @@ indirect enum Node: Sendable {
 
   var position: Position {
     switch self {
-    case .name(_, let p), .literal(_, let p), .list(_, let p), .tuple(_, let p), .dict(_, let p), .attribute(_, _, let p),
+    case .name(_, let p), .literal(_, let p), .bigLiteral(_, let p), .list(_, let p), .tuple(_, let p), .dict(_, let p), .attribute(_, _, let p),
       .call(_, _, let p), .item(_, _, let p), .binary(_, _, _, let p), .unary(_, _, let p), .compare(_, _, let p),
       .boolean(_, _, _, let p):
       p

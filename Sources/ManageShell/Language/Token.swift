@@ -9,6 +9,8 @@ struct Token: Sendable {
   enum Kind: Sendable, Equatable {
     case name(String)
     case integer(Int64)
+    /// An integer literal past 64 bits.
+    case bigInteger(BigInteger)
     case float(Double)
     case string(String)
     case bytes([UInt8])

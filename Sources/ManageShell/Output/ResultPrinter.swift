@@ -17,8 +17,8 @@ struct ResultPrinter {
     case .related(let related): try printQuery(related.query)
     default:
       switch format {
-      case .table: output.write(interpreter.repr(value) + "\n")
-      case .json: output.write(json(value) + "\n")
+      case .table: output.write(try interpreter.repr(value) + "\n")
+      case .json: output.write(try json(value) + "\n")
       case .csv: try printCSV(value)
       }
     }
@@ -163,14 +163,16 @@ struct ResultPrinter {
 
   // MARK: - Other values
 
-  private func json(_ value: ShellValue) -> String {
+  private func json(_ value: ShellValue) throws -> String {
     switch value {
     case .data(let data): return data.jsonText
-    case .list(let items), .tuple(let items): return "[" + items.map(json).joined(separator: ", ") + "]"
+    // JSON numbers have no size limit: a big int is its digits.
+    case .bigInt(let number): return try number.decimalText()
+    case .list(let items), .tuple(let items): return "[" + (try items.map(json)).joined(separator: ", ") + "]"
     case .dict(let dictionary):
-      return "{" + zip(dictionary.keys, dictionary.values).map { ModelValue.jsonQuote($0.str) + ": " + json($1) }.joined(separator: ", ") + "}"
+      return "{" + (try zip(dictionary.keys, dictionary.values).map { ModelValue.jsonQuote($0.str) + ": " + (try json($1)) }).joined(separator: ", ") + "}"
     case .instance(let object): return ModelValue.dict(Self.record(object)).jsonText
-    default: return ModelValue.jsonQuote(interpreter.repr(value))
+    default: return ModelValue.jsonQuote(try interpreter.repr(value))
     }
   }
 
@@ -195,7 +197,7 @@ struct ResultPrinter {
         case .instance(let object): records.append(Self.record(object))
         case .data(.dict(let dictionary)): records.append(dictionary)
         default:
-          output.write(items.map { Self.csvField(interpreter.str($0)) }.joined(separator: ",") + "\r\n")
+          output.write(try items.map { Self.csvField(try interpreter.str($0)) }.joined(separator: ",") + "\r\n")
           return
         }
       }
@@ -203,7 +205,7 @@ struct ResultPrinter {
       if case .data(let data) = value {
         output.write(Self.csvField(Self.cell(data)) + "\r\n")
       } else {
-        output.write(Self.csvField(interpreter.str(value)) + "\r\n")
+        output.write(Self.csvField(try interpreter.str(value)) + "\r\n")
       }
       return
     }

@@ -16,6 +16,9 @@ enum Builtins {
   static func data(_ value: ShellValue, _ role: String) throws -> ModelValue {
     switch value {
     case .data(let data): return data
+    // An int past 64 bits crosses to the ORM as its exact digits: an integer column then
+    // answers as Django does (OverflowError to store it, no rows to compare with it).
+    case .bigInt(let number): return .decimal(try number.decimalText())
     case .instance(let object):
       guard !object.pk.isNull else {
         throw PythonError("ValueError", "Model instances passed to related filters must be saved.")
@@ -37,6 +40,7 @@ enum Builtins {
 
   /// A dict key.
   static func hashable(_ value: ShellValue) throws -> ModelValue {
+    if case .bigInt(let number) = value { return .decimal(try number.decimalText()) }
     guard case .data(let data) = value else { throw PythonError("TypeError", "unhashable type: '\(value.typeName)'") }
     if case .list = data { throw PythonError("TypeError", "unhashable type: 'list'") }
     return data
@@ -77,6 +81,7 @@ enum Builtins {
         throw PythonError("TypeError", "QuerySet indices must be integers or slices, not \(key.typeName).")
       }
       guard index >= 0 else { throw PythonError("ValueError", "Negative indexing is not supported.") }
+      guard index < Int64.max else { throw PythonError("IndexError", "list index out of range") }
       let rows = try interpreter.rows(of: try interpreter.orm { try query.slice(Int(index), Int(index) + 1) })
       guard let row = rows.first else { throw PythonError("IndexError", "list index out of range") }
       return row
@@ -91,6 +96,7 @@ enum Builtins {
       return .data(value)
     default:
       let items = try iterate(container, interpreter)
+      if case .bigInt = key { throw PythonError("IndexError", "cannot fit 'int' into an index-sized integer") }
       guard case .data(let data) = key, let raw = data.integer else {
         throw PythonError("TypeError", "\(container.typeName) indices must be integers or slices, not \(key.typeName)")
       }
@@ -107,6 +113,8 @@ enum Builtins {
     func bound(_ value: ShellValue?) throws -> Int? {
       guard let value else { return nil }
       if case .data(.null) = value { return nil }
+      // Python clamps slice bounds past any length.
+      if case .bigInt(let number) = value { return number.negative ? Int.min / 2 : Int.max / 2 }
       guard case .data(let data) = value, let number = data.integer else {
         throw PythonError("TypeError", "slice indices must be integers or None")
       }
@@ -213,7 +221,11 @@ enum Builtins {
       var total = 0.0
       for (index, value) in args.enumerated() where index < 3 { total += try number(value, "timedelta") * units[index].1 }
       for (key, value) in arguments.keywords { total += try number(value, "timedelta") * units.first { $0.0 == key }!.1 }
-      return .data(.duration(Int64(total.rounded())))
+      guard let micro = CheckedInteger(truncating: total.rounded())?.value else {
+        let days = total.isFinite ? String(format: "%.0f", (total / 86_400_000_000).rounded(.towardZero)) : "\(total)"
+        throw PythonError("OverflowError", "days=\(days); must have magnitude <= \(Int64.max / 86_400_000_000)")
+      }
+      return .data(.duration(micro))
     case "now":
       try arguments.count(0...0, "now")
       return .data(.datetime(CivilDateTime.now()))
@@ -228,6 +240,7 @@ enum Builtins {
       case .data(.int(let value)): text = String(value)
       case .data(.double(let value)): text = String(value)
       case .data(.decimal(let value)): text = value
+      case .bigInt(let value): text = try value.decimalText()
       default: throw PythonError("TypeError", "conversion from \(args[0].typeName) to Decimal is not supported")
       }
       guard Decimal(string: text) != nil, Double(text) != nil else {
@@ -284,23 +297,27 @@ enum Builtins {
       return .dict(dictionary)
     case "str":
       try arguments.count(0...1, "str")
-      return .data(.text(args.first.map { interpreter.str($0) } ?? ""))
+      return .data(.text(try args.first.map { try interpreter.str($0) } ?? ""))
     case "repr":
       try arguments.count(1...1, "repr")
-      return .data(.text(interpreter.repr(args[0])))
+      return .data(.text(try interpreter.repr(args[0])))
     case "int":
       try arguments.count(0...1, "int")
       guard let value = args.first else { return .data(.int(0)) }
       switch value {
       case .data(.int(let number)): return .data(.int(number))
+      case .bigInt: return value
       case .data(.bool(let flag)): return .data(.int(flag ? 1 : 0))
-      case .data(.double(let number)) where number.isFinite: return .data(.int(Int64(number)))
-      case .data(.decimal(let text)): return .data(.int(Int64(Double(text) ?? 0)))
+      case .data(.double(let number)): return try integer(truncating: number)
+      case .data(.decimal(let text)):
+        let digits = text.split(separator: ".", maxSplits: 1).first.map(String.init) ?? text
+        if let whole = try BigInteger(decimal: Substring(digits)) { return try .integer(whole) }
+        return try integer(truncating: Double(text) ?? .nan)
       case .data(.text(let text)):
-        guard let number = Int64(text.trimmingCharacters(in: .whitespaces)) else {
+        guard let number = try BigInteger(decimal: Substring(text.trimmingCharacters(in: .whitespaces))) else {
           throw PythonError("ValueError", "invalid literal for int() with base 10: \(ModelValue.text(text).repr)")
         }
-        return .data(.int(number))
+        return try .integer(number)
       default: throw PythonError("TypeError", "int() argument must be a string or a number, not '\(value.typeName)'")
       }
     case "float":
@@ -318,9 +335,9 @@ enum Builtins {
       return .data(.bool(try args.first.map { try truth($0, interpreter) } ?? false))
     case "print":
       try arguments.allow(["sep", "end"], in: "print")
-      let separator = arguments.keyword("sep").map { interpreter.str($0) } ?? " "
-      let end = arguments.keyword("end").map { interpreter.str($0) } ?? "\n"
-      interpreter.printed(args.map { interpreter.str($0) }.joined(separator: separator) + end)
+      let separator = try arguments.keyword("sep").map { try interpreter.str($0) } ?? " "
+      let end = try arguments.keyword("end").map { try interpreter.str($0) } ?? "\n"
+      interpreter.printed(try args.map { try interpreter.str($0) }.joined(separator: separator) + end)
       return .none
     case "sum":
       try arguments.count(1...2, "sum")
@@ -334,27 +351,28 @@ enum Builtins {
       return best
     case "abs":
       try arguments.count(1...1, "abs")
-      if case .data(let value) = args[0], try Operators.compare("<", args[0], .data(.int(0)), interpreter) {
-        return try Operators.unary("-", .data(value), interpreter)
-      }
+      if try Operators.compare("<", args[0], .data(.int(0)), interpreter) { return try Operators.unary("-", args[0], interpreter) }
       return args[0]
     case "round":
       try arguments.count(1...2, "round")
+      if args[0].integerOperand != nil && args.count == 1 { return args[0] }
       let value = try number(args[0], "round")
       if args.count == 2 {
         let places = try integer(args[1], "round")
+        // Past 10^±308 the scale is an infinity: every double is already that precise, or rounds to 0.
+        guard value.isFinite, places < 308 else { return .data(.double(value)) }
+        guard places > -308 else { return .data(.double(0 * value)) }
         let scale = pow(10.0, Double(places))
         return .data(.double((value * scale).rounded(.toNearestOrEven) / scale))
       }
-      return .data(.int(Int64(value.rounded(.toNearestOrEven))))
+      return try integer(truncating: value.rounded(.toNearestOrEven))
     case "range":
       try arguments.count(1...3, "range")
       let bounds = try args.map { try integer($0, "range") }
       let (start, stop, step) = bounds.count == 1 ? (0, bounds[0], 1) : (bounds[0], bounds[1], bounds.count == 3 ? bounds[2] : 1)
       guard step != 0 else { throw PythonError("ValueError", "range() arg 3 must not be zero") }
-      let values = Array(Swift.stride(from: start, to: stop, by: step))
-      guard values.count <= 1_000_000 else { throw PythonError("MemoryError", "range() of more than 1,000,000 items") }
-      return .list(values.map { .data(.int(Int64($0))) })
+      let count = try ShellLimits.rangeCount(Int64(start), Int64(stop), Int64(step))
+      return .list((0..<count).map { .data(.int(Int64(start) + Int64($0) * Int64(step))) })
     case "type":
       try arguments.count(1...1, "type")
       return .data(.text("<class '\(args[0].typeName)'>"))
@@ -364,15 +382,27 @@ enum Builtins {
   }
 
   static func integer(_ value: ShellValue, _ function: String) throws -> Int {
+    if case .bigInt = value { throw PythonError("OverflowError", "Python int too large to convert to C long") }
     guard case .data(let data) = value, let number = data.integer else {
       throw PythonError("TypeError", "'\(value.typeName)' object cannot be interpreted as an integer")
     }
     return Int(number)
   }
 
+  /// Python's int() of a float: exact at any size; OverflowError and ValueError for the
+  /// infinities and NaN, with CPython's words.
+  static func integer(truncating number: Double) throws -> ShellValue {
+    if number.isNaN { throw PythonError("ValueError", "cannot convert float NaN to integer") }
+    guard let whole = BigInteger(truncating: number) else { throw PythonError("OverflowError", "cannot convert float infinity to integer") }
+    return try .integer(whole)
+  }
+
   static func number(_ value: ShellValue, _ function: String) throws -> Double {
     switch value {
     case .data(.int(let number)): return Double(number)
+    case .bigInt(let number):
+      guard number.double.isFinite else { throw PythonError("OverflowError", "int too large to convert to float") }
+      return number.double
     case .data(.double(let number)): return number
     case .data(.bool(let flag)): return flag ? 1 : 0
     case .data(.decimal(let text)): return Double(text) ?? 0

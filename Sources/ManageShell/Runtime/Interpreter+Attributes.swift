@@ -51,7 +51,7 @@ extension Interpreter {
     case .list:
       guard ["append", "count", "index"].contains(name) else { throw attributeError("'list' object", name, ["append", "count", "index"]) }
       return .method(value, name)
-    case .q, .expression, .aggregate, .tuple, .function, .method, .exceptionClass:
+    case .q, .expression, .aggregate, .tuple, .function, .method, .exceptionClass, .bigInt:
       throw attributeError("'\(value.typeName)' object", name, [])
     }
   }

@@ -343,7 +343,7 @@ extension Interpreter {
       let parts = args.isEmpty ? value.split(whereSeparator: \.isWhitespace).map(String.init) : value.components(separatedBy: try text(0))
       return .list(parts.map { .data(.text($0)) })
     case (.text(let value), "join"):
-      return .data(.text(try Builtins.iterate(args.first ?? .list([]), self).map { str($0) }.joined(separator: value)))
+      return .data(.text(try Builtins.iterate(args.first ?? .list([]), self).map { try str($0) }.joined(separator: value)))
     case (.date(let date), "isoformat"): return .data(.text(date.iso))
     case (.date(let date), "weekday"): return .data(.int(Int64((date.daysSinceEpoch + 3) % 7 + ((date.daysSinceEpoch + 3) % 7 < 0 ? 7 : 0))))
     case (.datetime(let moment), "date"): return .data(.date(moment.date))

@@ -2,13 +2,14 @@ import ManageCore
 
 extension Interpreter {
   /// Python's repr of a shell value (what the REPL prints for anything but a query).
-  func repr(_ value: ShellValue) -> String {
+  func repr(_ value: ShellValue) throws -> String {
     switch value {
     case .data(let data): return data.repr
-    case .list(let items): return "[" + items.map(repr).joined(separator: ", ") + "]"
-    case .tuple(let items): return items.count == 1 ? "(\(repr(items[0])),)" : "(" + items.map(repr).joined(separator: ", ") + ")"
+    case .bigInt(let number): return try number.decimalText()
+    case .list(let items): return "[" + (try items.map(repr)).joined(separator: ", ") + "]"
+    case .tuple(let items): return items.count == 1 ? "(\(try repr(items[0])),)" : "(" + (try items.map(repr)).joined(separator: ", ") + ")"
     case .dict(let dictionary):
-      return "{" + zip(dictionary.keys, dictionary.values).map { "\($0.repr): \(repr($1))" }.joined(separator: ", ") + "}"
+      return "{" + (try zip(dictionary.keys, dictionary.values).map { "\($0.repr): \(try repr($1))" }).joined(separator: ", ") + "}"
     case .instance(let object): return object.repr
     case .model(let model): return "<class '\(model.app).models.\(model.name)'>"
     case .manager(let model): return "<django.db.models.manager.Manager: \(model.name).objects>"
@@ -25,11 +26,11 @@ extension Interpreter {
   }
 
   /// Python's str: text without quotes, a row as Django's `Post object (1)`.
-  func str(_ value: ShellValue) -> String {
+  func str(_ value: ShellValue) throws -> String {
     switch value {
     case .data(let data): return data.str
     case .instance(let object): return object.displayName
-    default: return repr(value)
+    default: return try repr(value)
     }
   }
 

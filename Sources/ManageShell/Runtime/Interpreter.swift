@@ -45,6 +45,10 @@ public final class Interpreter {
   /// Parses and runs `source`, handing the value of each expression statement to `each` as
   /// it is computed (Python's REPL prints them), so output keeps pace with the statements.
   func run(_ source: String, each: (ShellValue) throws -> Void) throws {
+    try DeepStack.run { try runStatements(source, each: each) }
+  }
+
+  private func runStatements(_ source: String, each: (ShellValue) throws -> Void) throws {
     let statements = try Parser.parse(source)
     currentStatements = []
     defer { lastStatements = currentStatements }
@@ -130,11 +134,14 @@ public final class Interpreter {
       throw PythonError("NameError", "name '\(name)' is not defined" + (suggestion.map { ". Did you mean: '\($0)'?" } ?? ""))
     case .literal(let value, _):
       return .data(value)
+    case .bigLiteral(let value, _):
+      return .bigInt(value)
     case .list(let items, _):
       return .list(try items.map(evaluate))
     case .tuple(let items, _):
       return .tuple(try items.map(evaluate))
     case .dict(let pairs, _):
+      guard pairs.count <= ShellLimits.maximumItems else { throw ShellLimits.memoryError("a dict of \(pairs.count) items") }
       var dictionary = ShellDictionary()
       for (key, value) in pairs { dictionary[try Builtins.hashable(try evaluate(key))] = try evaluate(value) }
       return .dict(dictionary)

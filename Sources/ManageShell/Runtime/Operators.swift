@@ -4,22 +4,22 @@ import ManageCore
 /// `&`, `|`, `~` on Q; arithmetic on F expressions, which builds SQL rather than computing.
 enum Operators {
   static func unary(_ op: String, _ value: ShellValue, _ interpreter: Interpreter) throws -> ShellValue {
+    if op != "not", let result = try IntegerOperators.unary(op, value) { return result }
     switch (op, value) {
     case ("not", _): return .data(.bool(!(try Builtins.truth(value, interpreter))))
     case ("~", .q(let q)): return .q(~q)
     case ("-", .expression(let expression)): return .expression(.negated(expression))
-    case ("-", .data(.int(let number))): return .data(.int(-number))
     case ("-", .data(.double(let number))): return .data(.double(-number))
     case ("-", .data(.decimal(let text))): return .data(.decimal(text.hasPrefix("-") ? String(text.dropFirst()) : "-" + text))
     case ("-", .data(.duration(let micro))): return .data(.duration(-micro))
     case ("+", .data(.int)), ("+", .data(.double)), ("+", .data(.decimal)): return value
-    case ("~", .data(.int(let number))): return .data(.int(~number))
     default:
       throw PythonError("TypeError", "bad operand type for unary \(op): '\(value.typeName)'")
     }
   }
 
   static func binary(_ op: String, _ left: ShellValue, _ right: ShellValue, _ interpreter: Interpreter) throws -> ShellValue {
+    if let result = try IntegerOperators.binary(op, left, right) { return result }
     switch (left, right) {
     case (.q(let a), .q(let b)):
       if op == "&" { return .q(a & b) }
@@ -27,11 +27,17 @@ enum Operators {
     case (.expression, _), (_, .expression), (.aggregate, _), (_, .aggregate):
       guard let arithmetic = ArithmeticOperator(rawValue: op) else { break }
       return .expression(.binary(arithmetic, try expression(left), try expression(right)))
+    case (.data(.text(let text)), _) where op == "*" && right.integerOperand != nil: return .data(.text(try ShellLimits.repeated(text, right)))
     case (.data(let a), .data(let b)):
       return .data(try data(op, a, b))
-    case (.list(let a), .list(let b)) where op == "+": return .list(a + b)
-    case (.tuple(let a), .tuple(let b)) where op == "+": return .tuple(a + b)
-    case (.list(let a), .data(.int(let n))) where op == "*": return .list(Array(repeating: a, count: max(Int(n), 0)).flatMap { $0 })
+    case (.list(let a), .list(let b)) where op == "+": return .list(try ShellLimits.joined(a, b))
+    case (.tuple(let a), .tuple(let b)) where op == "+": return .tuple(try ShellLimits.joined(a, b))
+    case (.list(let a), _) where op == "*" && right.integerOperand != nil: return .list(try ShellLimits.repeated(a, right))
+    case (.tuple(let a), _) where op == "*" && right.integerOperand != nil: return .tuple(try ShellLimits.repeated(a, right))
+    case (.bigInt, .data(let other)), (.data(let other), .bigInt):
+      // An int past 64 bits with a float or a Decimal: Python converts the int to the other's type.
+      guard let a = try IntegerOperators.mixedOperand(left, with: other), let b = try IntegerOperators.mixedOperand(right, with: other) else { break }
+      return .data(try data(op, a, b))
     default: break
     }
     if op == "&" || op == "|", case .q = left {
@@ -64,33 +70,6 @@ enum Operators {
       PythonError("TypeError", "unsupported operand type(s) for \(op): '\(a.typeName)' and '\(b.typeName)'")
     }
     switch (a, b) {
-    case _ where a.integer != nil && b.integer != nil:
-      let x = a.integer!
-      let y = b.integer!
-      switch op {
-      case "+": return .int(x &+ y)
-      case "-": return .int(x &- y)
-      case "*": return .int(x &* y)
-      case "/":
-        guard y != 0 else { throw PythonError("ZeroDivisionError", "division by zero") }
-        return .double(Double(x) / Double(y))
-      case "//":
-        guard y != 0 else { throw PythonError("ZeroDivisionError", "integer division or modulo by zero") }
-        return .int(Int64((Double(x) / Double(y)).rounded(.down)))
-      case "%":
-        guard y != 0 else { throw PythonError("ZeroDivisionError", "integer modulo by zero") }
-        let r = x % y
-        return .int(r != 0 && (r < 0) != (y < 0) ? r + y : r)
-      case "**":
-        if y < 0 { return .double(pow(Double(x), Double(y))) }
-        var result: Int64 = 1
-        for _ in 0..<y { result = result &* x }
-        return .int(result)
-      case "&": return .int(x & y)
-      case "|": return .int(x | y)
-      case "^": return .int(x ^ y)
-      default: throw unsupported()
-      }
     case (.decimal(let x), _), (_, .decimal(let x)):
       // Decimals stay decimals when both sides are exact, as Python's Decimal does.
       let other = a == .decimal(x) ? b : a
@@ -106,22 +85,23 @@ enum Operators {
         return .decimal("\(left / right)")
       default: throw unsupported()
       }
-    case (.text(let x), .text(let y)) where op == "+": return .text(x + y)
-    case (.text(let x), .int(let n)) where op == "*": return .text(String(repeating: x, count: max(Int(n), 0)))
+    case (.text(let x), .text(let y)) where op == "+": return .text(try ShellLimits.joined(x, y))
     case (.text(let format), _) where op == "%":
       throw PythonError("TypeError", "%-formatting is not supported in manage shell; use + and str(): '\(format.prefix(20))'")
     case (.date(let day), .duration(let micro)) where op == "+" || op == "-":
       let days = Int(micro / 86_400_000_000)
-      return .date(CivilDate(daysSinceEpoch: day.daysSinceEpoch + (op == "+" ? days : -days)))
+      return .date(try DateArithmetic.date(day, plusDays: op == "+" ? days : -days))
     case (.datetime(let moment), .duration(let micro)) where op == "+" || op == "-":
-      return .datetime(CivilDateTime(microsecondsSinceEpoch: moment.microsecondsSinceEpoch + (op == "+" ? micro : -micro)))
+      return .datetime(try DateArithmetic.moment(moment, plus: micro, negated: op == "-"))
     case (.datetime(let x), .datetime(let y)) where op == "-":
-      return .duration(x.microsecondsSinceEpoch - y.microsecondsSinceEpoch)
+      return .duration(try DateArithmetic.duration(x.microsecondsSinceEpoch, minus: y.microsecondsSinceEpoch))
     case (.date(let x), .date(let y)) where op == "-":
       return .duration(Int64(x.daysSinceEpoch - y.daysSinceEpoch) * 86_400_000_000)
     case (.duration(let x), .duration(let y)) where op == "+" || op == "-":
-      return .duration(op == "+" ? x + y : x - y)
-    case (.duration(let x), .int(let n)) where op == "*": return .duration(x * n)
+      return .duration(op == "+" ? try DateArithmetic.duration(x, plus: y) : try DateArithmetic.duration(x, minus: y))
+    case (.duration(let x), .int(let n)) where op == "*", (.int(let n), .duration(let x)) where op == "*":
+      guard let product = CheckedArithmetic.multiply(x, n) else { throw DateArithmetic.durationOverflow }
+      return .duration(product)
     case (.list(let x), .list(let y)) where op == "+": return .list(x + y)
     default:
       guard let x = number(a), let y = number(b) else { throw unsupported() }
@@ -168,10 +148,15 @@ enum Operators {
       }
       return op == "in" ? found : !found
     default:
-      guard case .data(let a) = left, case .data(let b) = right else {
-        throw PythonError("TypeError", "'\(op)' not supported between instances of '\(left.typeName)' and '\(right.typeName)'")
+      let order: Int
+      if let big = try bigOrdering(left, right) {
+        order = big
+      } else {
+        guard case .data(let a) = left, case .data(let b) = right else {
+          throw PythonError("TypeError", "'\(op)' not supported between instances of '\(left.typeName)' and '\(right.typeName)'")
+        }
+        order = try ordering(a, b, op)
       }
-      let order = try ordering(a, b, op)
       switch op {
       case "<": return order < 0
       case ">": return order > 0
@@ -198,7 +183,28 @@ enum Operators {
     }
   }
 
+  /// The order of two numbers when one is an int past 64 bits; nil when neither is, or the
+  /// other is no number.
+  private static func bigOrdering(_ left: ShellValue, _ right: ShellValue) throws -> Int? {
+    switch (left, right) {
+    case (.bigInt, _), (_, .bigInt):
+      if let a = left.integerOperand, let b = right.integerOperand { return BigInteger.compare(a.big, b.big) }
+      let other: ModelValue
+      if case .data(let data) = left { other = data } else if case .data(let data) = right { other = data } else { return nil }
+      guard let a = try? IntegerOperators.mixedOperand(left, with: other), let b = try? IntegerOperators.mixedOperand(right, with: other) else {
+        // Past every float: the int is larger in magnitude than any finite number.
+        guard left.integerOperand != nil || right.integerOperand != nil, other.typeName == "float" || other.typeName == "Decimal" else { return nil }
+        if case .bigInt(let number) = left { return number.negative ? -1 : 1 }
+        if case .bigInt(let number) = right { return number.negative ? 1 : -1 }
+        return nil
+      }
+      return try ordering(a, b, "<")
+    default: return nil
+    }
+  }
+
   static func equal(_ left: ShellValue, _ right: ShellValue) throws -> Bool {
+    if let order = try? bigOrdering(left, right) { return order == 0 }
     switch (left, right) {
     case (.data(let a), .data(let b)):
       if a == b { return true }

@@ -4,6 +4,8 @@ import ManageCore
 /// (models, managers, querysets, rows, Q and F), plus the callables that make them.
 indirect enum ShellValue {
   case data(ModelValue)
+  /// A Python int past 64 bits (smaller ones are `.data(.int)`).
+  case bigInt(BigInteger)
   case list([ShellValue])
   case tuple([ShellValue])
   case dict(ShellDictionary)
@@ -31,6 +33,7 @@ indirect enum ShellValue {
   var typeName: String {
     switch self {
     case .data(let value): value.typeName
+    case .bigInt: "int"
     case .list: "list"
     case .tuple: "tuple"
     case .dict: "dict"
@@ -50,20 +53,27 @@ indirect enum ShellValue {
   }
 }
 
-/// A dict with keys in insertion order; keys are data (str, int, …).
+/// A dict with keys in insertion order; keys are data (str, int, …). Lookups go through a
+/// hash index, so building a dict of n entries takes linear time, as Python's does.
 struct ShellDictionary {
-  var keys: [ModelValue] = []
-  var values: [ShellValue] = []
+  private(set) var keys: [ModelValue] = []
+  private(set) var values: [ShellValue] = []
+  private var positions: [ModelValue: Int] = [:]
 
   subscript(key: ModelValue) -> ShellValue? {
-    get { keys.firstIndex(of: key).map { values[$0] } }
+    get { positions[key].map { values[$0] } }
     set {
-      if let index = keys.firstIndex(of: key) {
-        if let newValue { values[index] = newValue } else {
+      if let index = positions[key] {
+        if let newValue {
+          values[index] = newValue
+        } else {
           keys.remove(at: index)
           values.remove(at: index)
+          positions[key] = nil
+          for later in index..<keys.count { positions[keys[later]] = later }
         }
       } else if let newValue {
+        positions[key] = keys.count
         keys.append(key)
         values.append(newValue)
       }
