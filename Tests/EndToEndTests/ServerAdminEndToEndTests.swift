@@ -72,13 +72,27 @@ struct ServerAdminEndToEndTests {
     #expect(replay.status == 302)
 
     // After login, `next` only leads to a path on this site.
-    for next in ["//evil.example/", "/%5Cevil.example", "https://evil.example/"] {
+    // Browsers drop tabs and newlines and read a backslash as a slash, so these lead off-site too.
+    for next in ["//evil.example/", "/%5Cevil.example", "https://evil.example/", "/%09/evil.example/x", "/%0A/evil.example", "%20//evil.example", "/%5C%5Cevil.example"] {
       try browser.get("/admin/login/")
       let login = try browser.post("/admin/login/?next=" + next, form: [("username", "admin"), ("password", "secret-pass-123")])
       #expect(login.status == 302 && login.header("Location") == "/admin/", "\(next)")
       try browser.get("/admin/")
       try browser.post("/admin/logout/", form: [])
     }
+
+    // A second login ends the session the browser had: the old key no longer signs in.
+    try browser.get("/admin/login/")
+    let firstLogin = try browser.post("/admin/login/", form: [("username", "admin"), ("password", "secret-pass-123")])
+    let firstKey = try #require(firstLogin.headers("Set-Cookie").first { $0.hasPrefix("sessionid=") }?.dropFirst(10).prefix { $0 != ";" })
+    try browser.get("/admin/")
+    let secondLogin = try browser.post("/admin/login/", form: [("username", "admin"), ("password", "secret-pass-123")])
+    #expect(secondLogin.status == 302)
+    #expect(try connection.scalar("SELECT count(*) FROM django_session WHERE session_key = ?", [.text(String(firstKey))])?.int == 0)
+    // An overlong username is refused before the throttle remembers it.
+    try browser.get("/admin/")
+    let long = try browser.post("/admin/login/", form: [("username", String(repeating: "u", count: 10_000)), ("password", "x")])
+    #expect(long.status == 200 && long.body.contains("Ensure this value has at most 150 characters"))
   }
 
   @Test func changeListFormsDeleteAndHistory() throws {

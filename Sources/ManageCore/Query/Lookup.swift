@@ -34,15 +34,25 @@ public enum Lookup: String, Sendable, CaseIterable {
       let values = value.values
       guard values.count == 2 else { throw QueryError("range takes two values, got \(values.count)") }
       return ("\(column) BETWEEN ? AND ?", values)
-    case .regex: return ("\(column) REGEXP ?", [.text(try value.text())])
+    case .regex: return ("\(column) REGEXP ?", [.text(try Self.checkedPattern(try value.text()))])
     // The case-insensitive flag inside the pattern, as Django's SQLite backend does it.
-    case .iregex: return ("\(column) REGEXP ?", [.text("(?i)" + (try value.text()))])
+    case .iregex: return ("\(column) REGEXP ?", [.text("(?i)" + (try Self.checkedPattern(try value.text())))])
     case .isnull:
       guard case .one(let flag) = value, let truth = flag.int else {
         throw QueryError("The QuerySet value for an isnull lookup must be True or False.")
       }
       return (truth != 0 ? "\(column) IS NULL" : "\(column) IS NOT NULL", [])
     }
+  }
+
+  /// A pattern that compiles, checked before the query runs: Django on SQLite fails the query
+  /// with OperationalError ("user-defined function raised exception") when Python's re cannot
+  /// compile it; the same class here, with the pattern named, before any row is read.
+  static func checkedPattern(_ pattern: String) throws -> String {
+    guard (try? NSRegularExpression(pattern: pattern)) != nil else {
+      throw QueryError("invalid regular expression '\(pattern)' (user-defined function raised exception)", kind: "OperationalError")
+    }
+    return pattern
   }
 
   /// LIKE wildcards in a user's text are literal.

@@ -170,7 +170,7 @@ public struct Autodetector {
           // Django fills blank text fields with "" without asking (their empty value).
           field.default = .string("")
         } else {
-          field.default = try questioner.askNotNullAddition(model: new.name, field: name)
+          field.default = try questioner.askNotNullAddition(model: new.name, field: field)
         }
         preserve = false
       }
@@ -180,7 +180,7 @@ public struct Autodetector {
     for var field in new.fields where oldNames.contains(field.name) || oldFields.contains(where: { $0.name == field.name }) {
       guard let previous = oldFields.first(where: { $0.name == field.name }), previous != field else { continue }
       if previous.null && !field.null && field.default == nil && field.type != .manyToMany {
-        if let value = try questioner.askNotNullAlteration(model: new.name, field: field.name) {
+        if let value = try questioner.askNotNullAlteration(model: new.name, field: field) {
           field.default = value
           bucket.alterFields.append(.alterField(model: new.name, field: field, preserveDefault: false))
           continue

@@ -9,9 +9,9 @@ public protocol Questioner {
   /// `Was post.body renamed to post.content (a text)? [y/N]`
   func askRenameField(model: String, old: String, new: String, type: FieldType) throws -> Bool
   /// A default for existing rows when adding a NOT NULL field with none.
-  func askNotNullAddition(model: String, field: String) throws -> FieldValue
+  func askNotNullAddition(model: String, field: FieldSchema) throws -> FieldValue
   /// A default for existing NULLs when a field becomes NOT NULL; nil to leave them.
-  func askNotNullAlteration(model: String, field: String) throws -> FieldValue?
+  func askNotNullAlteration(model: String, field: FieldSchema) throws -> FieldValue?
   func askMerge(app: String) throws -> Bool
 }
 
@@ -32,16 +32,16 @@ public struct NonInteractiveQuestioner: Questioner {
   public func askRenameField(model: String, old: String, new: String, type: FieldType) throws -> Bool { false }
   public func askMerge(app: String) throws -> Bool { true }
 
-  public func askNotNullAddition(model: String, field: String) throws -> FieldValue {
+  public func askNotNullAddition(model: String, field: FieldSchema) throws -> FieldValue {
     throw MakeMigrationsStopped(
-      message: "It is impossible to add a non-nullable field '\(field)' to \(model.lowercased()) without specifying a default. This is because the database needs something to populate existing rows.",
+      message: "It is impossible to add a non-nullable field '\(field.name)' to \(model.lowercased()) without specifying a default. This is because the database needs something to populate existing rows.",
       hint: "Give the field a default or null: true in models.yaml, or run makemigrations interactively to give a one-off default.",
       exitCode: 3)
   }
 
-  public func askNotNullAlteration(model: String, field: String) throws -> FieldValue? {
+  public func askNotNullAlteration(model: String, field: FieldSchema) throws -> FieldValue? {
     console.printError(
-      "Field '\(field)' on model '\(model)' given a default of NOT PROVIDED and must be corrected.",
+      "Field '\(field.name)' on model '\(model)' given a default of NOT PROVIDED and must be corrected.",
       style: .warning)
     return nil
   }
@@ -57,10 +57,16 @@ public final class InteractiveQuestioner: Questioner {
     self.readAnswer = readAnswer
   }
 
+  /// Django's `_boolean_input`: an empty answer is the default (no), and anything that does
+  /// not start with y or n asks again.
   private func yesNo(_ question: String) -> Bool {
     console.print("\(question) [y/N] ", terminator: "")
-    guard let answer = readAnswer()?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
-    return answer.hasPrefix("y")
+    while true {
+      guard let answer = readAnswer()?.trimmingCharacters(in: .whitespaces).lowercased() else { return false }
+      if answer.isEmpty { return false }
+      if answer.hasPrefix("y") || answer.hasPrefix("n") { return answer.hasPrefix("y") }
+      console.print("Please answer yes or no: ", terminator: "")
+    }
   }
 
   public func askRenameModel(app: String, old: String, new: String) throws -> Bool {
@@ -75,29 +81,29 @@ public final class InteractiveQuestioner: Questioner {
     yesNo("Do you want to merge these migration branches?")
   }
 
-  public func askNotNullAddition(model: String, field: String) throws -> FieldValue {
+  public func askNotNullAddition(model: String, field: FieldSchema) throws -> FieldValue {
     console.print("""
-      It is impossible to add a non-nullable field '\(field)' to \(model.lowercased()) without specifying a default. This is because the database needs something to populate existing rows.
+      It is impossible to add a non-nullable field '\(field.name)' to \(model.lowercased()) without specifying a default. This is because the database needs something to populate existing rows.
       Please select a fix:
        1) Provide a one-off default now (will be set on all existing rows with a null value for this column)
        2) Quit and manually define a default value in models.yaml.
       """)
     switch menu(2) {
-    case 1: return try oneOffDefault()
+    case 1: return try oneOffDefault(for: field)
     default: throw quit()
     }
   }
 
-  public func askNotNullAlteration(model: String, field: String) throws -> FieldValue? {
+  public func askNotNullAlteration(model: String, field: FieldSchema) throws -> FieldValue? {
     console.print("""
-      It is impossible to change a nullable field '\(field)' on \(model.lowercased()) to non-nullable without providing a default. This is because the database needs something to populate existing rows.
+      It is impossible to change a nullable field '\(field.name)' on \(model.lowercased()) to non-nullable without providing a default. This is because the database needs something to populate existing rows.
       Please select a fix:
        1) Provide a one-off default now (will be set on all existing rows with a null value for this column)
        2) Ignore for now. Existing rows that contain NULL values will have to be handled manually, for example with a RunSQL operation.
        3) Quit and manually define a default value in models.yaml.
       """)
     switch menu(3) {
-    case 1: return try oneOffDefault()
+    case 1: return try oneOffDefault(for: field)
     case 2: return nil
     default: throw quit()
     }
@@ -112,7 +118,7 @@ public final class InteractiveQuestioner: Questioner {
     }
   }
 
-  private func oneOffDefault() throws -> FieldValue {
+  private func oneOffDefault(for field: FieldSchema) throws -> FieldValue {
     console.print("""
       Please enter the default value as a YAML value: a number, true or false, "text", or now for the current time.
       Type 'exit' to exit this prompt
@@ -126,9 +132,40 @@ public final class InteractiveQuestioner: Questioner {
         continue
       }
       if let node = try? YAMLFile.parse(answer, displayPath: "input") {
-        return FieldValueParser.value(node)
+        let value = FieldValueParser.value(node)
+        // The value must be one the field can store, or every later command refuses the
+        // migration file it would be written into.
+        if let problem = Self.problem(value, for: field) {
+          console.print("Invalid input: \(problem)")
+          continue
+        }
+        return value
       }
       console.print("Invalid input: that is not a YAML value.")
+    }
+  }
+
+  /// Why `value` cannot be `field`'s default, in Django's words; nil when it can.
+  static func problem(_ value: FieldValue, for field: FieldSchema) -> String? {
+    if case .string("now") = value, field.type == .date || field.type == .datetime { return nil }
+    let typed = ModelValue(default: value, field: field)
+    if typed.isNull { return "This field cannot be null." }
+    do {
+      let stored = try typed.sqlValue(for: field)
+      let read = ModelValue(stored, field: field)
+      if field.type.isInteger, case .int(let number) = read, let problem = FieldLimits.integerProblem(number, field.type) { return problem }
+      if field.type == .decimal, let problem = FieldLimits.decimalProblem(read.plain, maxDigits: field.maxDigits, places: field.decimalPlaces) {
+        return problem
+      }
+      if let limit = field.maxLength, case .text(let text) = read, text.count > limit {
+        return "Ensure this value has at most \(limit) characters (it has \(text.count))."
+      }
+      return nil
+    } catch let error as QueryError {
+      let message = error.message
+      return message.hasPrefix("['") && message.hasSuffix("']") ? String(message.dropFirst(2).dropLast(2)) : message
+    } catch {
+      return "\(error)"
     }
   }
 

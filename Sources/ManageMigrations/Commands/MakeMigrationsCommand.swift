@@ -88,7 +88,9 @@ public struct MakeMigrationsCommand: ManageCommand {
         changes[app] = [migration]
       }
     } else {
-      let questioner: any Questioner = noInput
+      // --check is a CI gate: it never waits for an answer (Django's --check implies
+      // --dry-run and is run with --noinput in CI; here it never asks at all).
+      let questioner: any Questioner = noInput || check
         ? NonInteractiveQuestioner(console: console) : InteractiveQuestioner(console: console)
       if update { return try updateLatest(project, loader: loader, labels: labels, questioner: questioner, log: log) }
       changes = try MigrationMaker.changes(

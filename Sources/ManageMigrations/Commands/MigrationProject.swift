@@ -87,7 +87,7 @@ struct MigrationProject {
 struct SilentQuestioner: Questioner {
   func askRenameModel(app: String, old: String, new: String) throws -> Bool { false }
   func askRenameField(model: String, old: String, new: String, type: FieldType) throws -> Bool { false }
-  func askNotNullAddition(model: String, field: String) throws -> FieldValue { .null }
-  func askNotNullAlteration(model: String, field: String) throws -> FieldValue? { nil }
+  func askNotNullAddition(model: String, field: FieldSchema) throws -> FieldValue { .null }
+  func askNotNullAlteration(model: String, field: FieldSchema) throws -> FieldValue? { nil }
   func askMerge(app: String) throws -> Bool { false }
 }

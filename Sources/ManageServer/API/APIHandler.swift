@@ -15,7 +15,9 @@ struct APIHandler {
     if parts.isEmpty { return try root() }
     if parts == ["openapi.json"] { return .json(OpenAPIDocument.make(state)) }
     guard let user else {
-      var response = WebResponse.detail("Authentication credentials were not provided.", status: 401)
+      // DRF's words: a token that was sent but matches no active user is invalid, not missing.
+      let sentToken = request.headers["authorization"]?.hasPrefix("Token ") == true
+      var response = WebResponse.detail(sentToken ? "Invalid token." : "Authentication credentials were not provided.", status: 401)
       response.setHeader("WWW-Authenticate", "Token")
       return response
     }
@@ -23,7 +25,7 @@ struct APIHandler {
     guard parts.count == 2 || parts.count == 3, let model = state.servedModel(app: parts[0], name: parts[1]) else {
       return .detail("Not found.", status: 404)
     }
-    if request.isUnsafe && !user.mayAdminister {
+    if (request.isUnsafe || state.isStaffOnly(model)) && !user.mayAdminister {
       return .detail("You do not have permission to perform this action.", status: 403)
     }
     if parts.count == 2 {
@@ -59,7 +61,7 @@ struct APIHandler {
 
   private func list(_ model: ModelSchema) throws -> WebResponse {
     let parsed: ListQuery
-    switch ListQuery.parse(request, model: model, state: state) {
+    switch ListQuery.parse(request, model: model, state: state, staff: user?.mayAdminister ?? false) {
     case .failure(let failure): return .errors(failure.errors)
     case .success(let query): parsed = query
     }
@@ -160,7 +162,10 @@ struct APIHandler {
         try ChangeLog.record(.deletion, model: instance.model, objectID: key, objectRepr: name, message: "Deleted through the API.", userID: user.id, connection)
       }
     } catch let error as QueryError where error.kind == "ProtectedError" || error.kind == "RestrictedError" {
-      return .detail(error.message, status: 409)
+      // The shell prints ProtectedError as Python does, a tuple; a client gets its sentence.
+      var reason = Substring(error.message)
+      if reason.hasPrefix("(\""), reason.hasSuffix("\", …)") { reason = reason.dropFirst(2).dropLast(4) }
+      return .detail(String(reason), status: 409)
     }
     return WebResponse(status: 204)
   }

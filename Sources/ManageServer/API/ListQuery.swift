@@ -16,15 +16,15 @@ struct ListQuery {
   var offset: Int? { CheckedArithmetic.multiply(page - 1, pageSize) }
 
   /// The query for `request`, or errors by parameter (a bad field, a bad value).
-  static func parse(_ request: WebRequest, model: ModelSchema, state: SiteState) -> Result<ListQuery, ValidationFailure> {
+  static func parse(_ request: WebRequest, model: ModelSchema, state: SiteState, staff: Bool) -> Result<ListQuery, ValidationFailure> {
     var (query, errors) = LookupFilters.apply(
-      request.query.filter { !reserved.contains($0.0) }, to: QuerySet(model: model, schema: state.schema), state: state)
+      request.query.filter { !reserved.contains($0.0) }, to: QuerySet(model: model, schema: state.schema), state: state, staff: staff)
     if let search = request.parameter("search"), let found = try? LookupFilters.search(search, in: query, state: state) {
       query = found
     }
     if let ordering = request.parameter("ordering"), !ordering.isEmpty {
       let fields = ordering.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-      if let hidden = fields.first(where: { state.touchesHiddenField($0, from: model) }) {
+      if let hidden = fields.first(where: { state.touchesHiddenField($0, from: model, staff: staff) }) {
         return .failure(ValidationFailure(errors: ["ordering": ["Cannot order by '\(hidden)'."]]))
       }
       do { query = try query.orderBy(fields); _ = try query.sql() } catch let error as QueryError {

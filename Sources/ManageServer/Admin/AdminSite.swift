@@ -85,11 +85,16 @@ struct AdminSite {
   private func login() throws -> WebResponse {
     var errors: HTML = ""
     var username = ""
-    // Only a path on this site: not //host or /\host, which browsers read as another host.
-    let next = request.parameter("next").flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.hasPrefix("/\\") ? $0 : nil } ?? "/admin/"
+    let next = SafeRedirect.path(request.parameter("next")) ?? "/admin/"
     if request.method == "POST" {
       username = request.formValue("username") ?? ""
       let password = request.formValue("password") ?? ""
+      // Django's username is at most 150 characters; a longer one cannot sign in, and must not
+      // grow the throttle's memory either.
+      if username.count > 150 {
+        errors = "<p class=\"errornote\">Ensure this value has at most 150 characters (it has \(username.count)).</p>"
+        return loginPage(username: "", errors: errors, next: next, status: 200)
+      }
       let key = request.remoteAddress + "|" + username.lowercased()
       if let wait = throttle.wait(key) {
         errors = "<p class=\"errornote\">Too many failed login attempts. Try again in \(Int((wait / 60).rounded(.up))) minute(s).</p>"
@@ -97,6 +102,9 @@ struct AdminSite {
       }
       if let (account, hash) = try authenticator.check(username: username, password: password, connection), account.mayAdminister {
         throttle.reset(key)
+        // Django's login() cycles the session key: the session this browser had before (a
+        // fixated or another user's) ends here.
+        if let old = request.cookies[SessionStore.cookieName] { try authenticator.sessions.delete(old, connection) }
         let sessionKey = try authenticator.logIn(account, passwordHash: hash, connection)
         var response = WebResponse.redirect(next)
         response.headers.append(("Set-Cookie", SessionStore.cookie(sessionKey)))

@@ -35,8 +35,14 @@ public struct CreateTokenCommand: ManageCommand {
     guard try connection.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'admin_api_token'") != nil else {
       throw CommandFailure("The token table does not exist yet.", hint: "Run `manage migrate` to create it.")
     }
-    guard let id = try connection.scalar("SELECT id FROM auth_user WHERE username = ?", [.text(username)])?.int else {
+    guard let row = try connection.query("SELECT id, is_active FROM auth_user WHERE username = ?", [.text(username)]).first,
+          let id = row[0].int
+    else {
       throw CommandFailure("User '\(username)' does not exist.", hint: "Create one with `manage createsuperuser`.")
+    }
+    if !revoke && row[1].int != 1 {
+      // The API refuses inactive users, so a token for one would never work.
+      throw CommandFailure("User '\(username)' is inactive.", hint: "Tick 'Active' on the user in the admin first.")
     }
     if revoke {
       try connection.run("DELETE FROM admin_api_token WHERE user_id = ?", [.integer(Int64(id))])

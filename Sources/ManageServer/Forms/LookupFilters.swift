@@ -7,11 +7,11 @@ enum LookupFilters {
   /// `query` narrowed by each `(lookup, value)` pair; a pair that names no field, reaches a
   /// hidden one (a password hash, through any relation) or has a bad value is left out and
   /// reported by its name.
-  static func apply(_ pairs: [(String, String)], to query: QuerySet, state: SiteState) -> (QuerySet, RecordValidator.Errors) {
+  static func apply(_ pairs: [(String, String)], to query: QuerySet, state: SiteState, staff: Bool = true) -> (QuerySet, RecordValidator.Errors) {
     var query = query
     var errors: RecordValidator.Errors = [:]
     for (name, raw) in pairs {
-      if state.touchesHiddenField(name, from: query.model) {
+      if state.touchesHiddenField(name, from: query.model, staff: staff) {
         errors[name, default: []].append("Unknown filter.")
         continue
       }

@@ -103,7 +103,35 @@ public struct RecordValidator {
         return "\(related.readableName) instance with \(target.name) \(value.str) does not exist."
       }
       value = ModelValue(key, field: target)
+      // A one-to-one is unique, as Django's OneToOneField: a second row for the same target is
+      // a field error, not the database's constraint failure.
+      if field.type == .oneToOne || field.unique {
+        var query = try QuerySet(model: model, schema: schema).filter(field.name, value)
+        if let existing, existing.isStored { query = try query.exclude("pk", existing.pk) }
+        if try query.exists(connection) {
+          return "\(Naming.capitalized(model.readableName)) with this \(Naming.capitalized(Naming.label(field))) already exists."
+        }
+      }
       return nil
+    }
+    // A form sends JSON as text: parsed here (Django's JSONField form field), so the stored
+    // column is the JSON itself, not a JSON string holding it.
+    if field.type == .json, source == .form, case .text(let text) = value {
+      guard let parsed = try? ModelValue(json: text) else { return "Enter a valid JSON." }
+      value = parsed
+    }
+    if field.type == .decimal {
+      let written: String?
+      switch value {
+      case .double(let number): written = number.isFinite ? "\(number)" : nil
+      case .int(let number): written = String(number)
+      case .text(let text), .decimal(let text): written = text
+      default: written = nil
+      }
+      if let written, let problem = FieldLimits.decimalProblem(written, maxDigits: field.maxDigits, places: field.decimalPlaces) {
+        return problem
+      }
+      if written == nil, case .double = value { return "Enter a number." }
     }
     if source == .json, !typed, !Self.jsonTypeFits(value, field) {
       return "Expected \(Self.jsonTypeName(field)) for \(field.type.djangoName), got \(value.typeName)."
@@ -122,7 +150,7 @@ public struct RecordValidator {
       let allowed = choices.map { ModelValue(default: $0.value, field: field) }
       if !allowed.contains(value) { return "Value \(value.repr) is not a valid choice." }
     }
-    if field.type == .positiveInteger, let number = value.integer, number < 0 { return "Ensure this value is greater than or equal to 0." }
+    if field.type.isInteger, case .int(let number) = value, let problem = FieldLimits.integerProblem(number, field.type) { return problem }
     if case .text(let text) = value, !text.isEmpty {
       switch field.type {
       case .email where !Self.isEmail(text): return "Enter a valid email address."

@@ -34,6 +34,12 @@ public struct SiteState: Sendable {
     servedByPath[app + "." + name.lowercased()]
   }
 
+  /// The built-in apps' models hold users' emails, the admin's log, job payloads and eval
+  /// runs: only staff read them through the API, as DRF's IsAdminUser would have it.
+  static let staffOnlyApps: Set<String> = ["auth", "admin", "contenttypes", "sessions", "jobs", "evals"]
+
+  public func isStaffOnly(_ model: ModelSchema) -> Bool { Self.staffOnlyApps.contains(model.app) }
+
   public func isHidden(_ field: FieldSchema, of model: ModelSchema) -> Bool {
     Self.hiddenFields[model.label]?.contains(field.name) == true
   }
@@ -59,12 +65,15 @@ public struct SiteState: Sendable {
   /// Whether a lookup or ordering path (`author__user__password__startswith`, `-title`) passes
   /// through a hidden field anywhere along its relations: such paths would let a client probe a
   /// password hash one character at a time.
-  public func touchesHiddenField(_ path: String, from model: ModelSchema) -> Bool {
+  /// For a reader who is not staff, a path into a staff-only model (`author__user__email`)
+  /// is refused the same way.
+  public func touchesHiddenField(_ path: String, from model: ModelSchema, staff: Bool = true) -> Bool {
     var current = model
     for part in path.trimmingCharacters(in: CharacterSet(charactersIn: "-")).components(separatedBy: "__") {
       if let field = current.field(part), isHidden(field, of: current) { return true }
       guard let relation = schema.relation(named: part, from: current) else { return false }
       current = relation.to
+      if !staff && isStaffOnly(current) { return true }
     }
     return false
   }

@@ -60,8 +60,14 @@ public struct Authenticator: Sendable {
   public func check(username: String, password: String, _ connection: Connection) throws -> (user: SignedInUser, passwordHash: String)? {
     guard let row = try connection.query(
       "SELECT id, username, is_staff, is_superuser, password FROM auth_user WHERE username = ? AND is_active", [.text(username)]).first,
-      let encoded = row[4].string, (try? PasswordHasher.verify(password, against: encoded)) == true
-    else { return nil }
+      let encoded = row[4].string
+    else {
+      // Django's ModelBackend runs the hasher for an unknown user too, so the answer takes as
+      // long as for a real one and the time does not tell which usernames exist.
+      _ = try? PasswordHasher.verify(password, against: Self.timingHash)
+      return nil
+    }
+    guard (try? PasswordHasher.verify(password, against: encoded)) == true else { return nil }
     return (SignedInUser(id: Int64(row[0].int ?? 0), username: row[1].string ?? "", isStaff: row[2].int == 1, isSuperuser: row[3].int == 1, viaToken: false), encoded)
   }
 
@@ -70,6 +76,9 @@ public struct Authenticator: Sendable {
     try connection.run("UPDATE auth_user SET last_login = ? WHERE id = ?", [.text(CivilDateTime.now().iso), .integer(user.id)])
     return try sessions.create(["_auth_user_id": String(user.id), "_auth_user_hash": passwordSigner.signature(passwordHash)], connection)
   }
+
+  /// A hash of no one's password at the default cost, verified when the username is unknown.
+  static let timingHash = PasswordHasher.make(Signer.randomString(20))
 
   /// The stored form of an API token.
   public static func digest(_ token: String) -> String {
