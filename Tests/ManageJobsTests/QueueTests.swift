@@ -170,7 +170,18 @@ struct QueueTests {
     let noCommand = #expect(throws: JobsError.self) { try load("tasks:\n  sync:\n    queue: q\n") }
     #expect(noCommand?.message == "shop/tasks.yaml:2:3: task 'sync' has no command")
     let badDelay = #expect(throws: JobsError.self) { try load("tasks:\n  sync:\n    command: [true]\n    retry_delay: soon\n") }
-    #expect(badDelay?.message == "shop/tasks.yaml:4:18: 'retry_delay' must be a duration such as 30s, 5m or 2h, not 'soon'")
+    #expect(badDelay?.message == "shop/tasks.yaml:4:18: 'retry_delay' must be a duration such as 500ms, 30s, 5m, 2h or 7d, at most 36525d, not 'soon'")
+    // Issue 13: a delay past any Int64 of microseconds is refused here, not at the job's first failure.
+    let hugeDelay = #expect(throws: JobsError.self) { try load("tasks:\n  sync:\n    command: [true]\n    retry_delay: 99999999999999999999s\n") }
+    #expect(hugeDelay?.message.hasPrefix("shop/tasks.yaml:4:18: 'retry_delay' must be a duration") == true)
+    let hugeRetries = #expect(throws: JobsError.self) { try load("tasks:\n  sync:\n    command: [true]\n    max_retries: 9223372036854775807\n") }
+    #expect(hugeRetries?.message == "shop/tasks.yaml:4:18: 'max_retries' must be a whole number from 0 to 1000")
+    let hugePriority = #expect(throws: JobsError.self) { try load("tasks:\n  sync:\n    command: [true]\n    priority: -9223372036854775808\n") }
+    #expect(hugePriority?.message == "shop/tasks.yaml:4:15: 'priority' must be a whole number from -1000000 to 1000000")
+    // The longest delay there is still backs off without overflow.
+    var longest = try load("tasks:\n  sync:\n    command: [true]\n    retry_delay: 36525d\n").tasks["sync"]!
+    longest.backoff = .exponential
+    #expect(longest.retryDelay(afterAttempt: 1_000, random: 0.99) == DurationText.maximumSeconds)
     #expect(throws: (any Error).self) { try load("tasks:\n  sync: [\n") }
     let unknownTask = #expect(throws: JobsError.self) { try load("tasks:\n  sync:\n    command: [true]\n").task("synk") }
     #expect(unknownTask?.message == "Unknown task 'synk'. Did you mean 'sync'?")

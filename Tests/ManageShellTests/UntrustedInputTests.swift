@@ -138,3 +138,19 @@ struct BigIntegerPropertyTests {
   }
 }
 
+
+/// The shell's writes go through the same field validators as the admin and the API.
+@Suite("Shell: writes store only what the model allows")
+struct ShellWriteValidationTests {
+  @Test func createSaveAndUpdateAreValidated() throws {
+    let shell = try ShellFixture()
+    #expect(shell.error("Post.objects.create(title='x' * 201, author_id=1)") == "ValidationError: {'title': ['Ensure this value has at most 200 characters (it has 201).']}")
+    #expect(shell.error("Post.objects.create(title='x', status='bogus', author_id=1)") == "ValidationError: {'status': [\"Value 'bogus' is not a valid choice.\"]}")
+    #expect(shell.error("Post.objects.filter(pk=1).update(score=2**40)") == "ValidationError: {'score': ['Ensure this value is less than or equal to 2147483647.']}")
+    #expect(shell.error("p = Post.objects.get(pk=1); p.score = -2**31 - 1; p.save()") == "ValidationError: {'score': ['Ensure this value is greater than or equal to -2147483648.']}")
+    #expect(shell.error("Post.objects.get_or_create(title='y' * 300, defaults={'author_id': 1})").hasPrefix("ValidationError: {'title'"))
+    #expect(try shell.connection.scalar("SELECT count(*) FROM blog_post") == .integer(3), "nothing half-written")
+    #expect(try shell.connection.scalar("SELECT score FROM blog_post WHERE id = 1") == .integer(5))
+    #expect(try shell.value("Post.objects.create(title='ok', status='published', author_id=1).status") == "'published'")
+  }
+}

@@ -50,7 +50,8 @@ extension QuerySet {
       switch operand {
       case .value(let value):
         assignments.append("\(Identifier.quoted(field.column!)) = ?")
-        arguments.append(try value.sqlValue(for: field.type.isRelation ? schema.keyField(referencedBy: field) : field))
+        arguments.append(
+          field.type.isRelation ? try value.sqlValue(for: schema.keyField(referencedBy: field)) : try FieldValidation.storedValue(value, for: field))
       case .expression(let expression):
         let fragment = try compiler.expression(expression)
         assignments.append("\(Identifier.quoted(field.column!)) = \(fragment.sql)")
@@ -154,7 +155,7 @@ extension ModelInstance {
       let key = schema?.keyField(referencedBy: field) ?? FieldSchema(name: "id", type: .integer)
       return try value.sqlValue(for: key)
     }
-    return try value.sqlValue(for: field)
+    return try FieldValidation.storedValue(value, for: field)
   }
 
   /// The INSERT for this row; an auto primary key left NULL is assigned by SQLite.

@@ -1,5 +1,4 @@
 import Foundation
-import ManageCore
 
 /// Django's model validation (`full_clean`) for the admin's forms and the API alike: required
 /// fields, types, max_length, choices, email/URL/slug formats, non-negative integers, foreign
@@ -120,19 +119,7 @@ public struct RecordValidator {
       guard let parsed = try? ModelValue(json: text) else { return "Enter a valid JSON." }
       value = parsed
     }
-    if field.type == .decimal {
-      let written: String?
-      switch value {
-      case .double(let number): written = number.isFinite ? "\(number)" : nil
-      case .int(let number): written = String(number)
-      case .text(let text), .decimal(let text): written = text
-      default: written = nil
-      }
-      if let written, let problem = FieldLimits.decimalProblem(written, maxDigits: field.maxDigits, places: field.decimalPlaces) {
-        return problem
-      }
-      if written == nil, case .double = value { return "Enter a number." }
-    }
+    if let problem = FieldValidation.problemBeforeStoring(value, for: field) { return problem }
     if source == .json, !typed, !Self.jsonTypeFits(value, field) {
       return "Expected \(Self.jsonTypeName(field)) for \(field.type.djangoName), got \(value.typeName)."
     }
@@ -143,24 +130,7 @@ public struct RecordValidator {
       return Self.plainMessage(error.message)
     }
     value = ModelValue(stored, field: field)
-    if let limit = field.effectiveMaxLength, case .text(let text) = value, text.count > limit {
-      return "Ensure this value has at most \(limit) characters (it has \(text.count))."
-    }
-    if let choices = field.choices, !value.isNull, !(field.blank && value == .text("")) {
-      let allowed = choices.map { ModelValue(default: $0.value, field: field) }
-      if !allowed.contains(value) { return "Value \(value.repr) is not a valid choice." }
-    }
-    if field.type.isInteger, case .int(let number) = value, let problem = FieldLimits.integerProblem(number, field.type) { return problem }
-    if case .text(let text) = value, !text.isEmpty {
-      switch field.type {
-      case .email where !Self.isEmail(text): return "Enter a valid email address."
-      case .url where !(text.hasPrefix("http://") || text.hasPrefix("https://") || text.hasPrefix("ftp://")) || URL(string: text)?.host == nil:
-        return "Enter a valid URL."
-      case .slug where !text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }):
-        return "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."
-      default: break
-      }
-    }
+    if let problem = FieldValidation.problem(field, stored: stored) { return problem }
     if field.unique || field.primaryKey, !value.isNull {
       var query = try QuerySet(model: model, schema: schema).filter(field.name, value)
       if let existing, existing.isStored { query = try query.exclude("pk", existing.pk) }
@@ -172,15 +142,9 @@ public struct RecordValidator {
   }
 
   /// `['“x” value must be …']` (QueryError's ValidationError form) as the bare message.
-  static func plainMessage(_ message: String) -> String {
+  package static func plainMessage(_ message: String) -> String {
     if message.hasPrefix("['") && message.hasSuffix("']") { return String(message.dropFirst(2).dropLast(2)) }
     return message
-  }
-
-  static func isEmail(_ text: String) -> Bool {
-    let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-    return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
-      && !text.contains(" ")
   }
 
   /// Whether a JSON value has a type the field takes (a number for an integer, text for a date…).
@@ -204,7 +168,7 @@ public struct RecordValidator {
     return "a string"
   }
 
-  static func englishList(_ items: [String]) -> String {
+  package static func englishList(_ items: [String]) -> String {
     items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
   }
 }
@@ -212,4 +176,6 @@ public struct RecordValidator {
 /// The errors of a row that did not validate, by field (`__all__` for the row).
 public struct ValidationFailure: Error {
   public var errors: RecordValidator.Errors
+
+  public init(errors: RecordValidator.Errors) { self.errors = errors }
 }

@@ -1,4 +1,3 @@
-import ManageCore
 
 /// Django's human names for fields, for labels and messages (a model's are
 /// `ModelSchema.readableName` and `readableNamePlural`).
