@@ -97,13 +97,15 @@ let package = Package(
       name: "manage-jobs-benchmark", dependencies: ["ManageCore", "ManageJobs", "ManageMigrations", "CSpawn"],
       path: "Benchmarks/JobsBenchmark"),
 
-    .testTarget(name: "ManageCoreTests", dependencies: ["ManageCore"]),
+    // Seeded, bounded fuzzing helpers for the test targets (Tests/FuzzSupport).
+    .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
+    .testTarget(name: "ManageCoreTests", dependencies: ["ManageCore", "FuzzSupport"]),
     .testTarget(name: "ManageProjectTests", dependencies: ["ManageProject", "ManageCore"]),
-    .testTarget(name: "ManageMigrationsTests", dependencies: ["ManageMigrations", "ManageCore"]),
-    .testTarget(name: "ManageShellTests", dependencies: ["ManageShell", "ManageCore", "ManageMigrations"]),
+    .testTarget(name: "ManageMigrationsTests", dependencies: ["FuzzSupport", "ManageMigrations", "ManageCore"]),
+    .testTarget(name: "ManageShellTests", dependencies: ["FuzzSupport", "ManageShell", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageJobsTests", dependencies: ["ManageJobs", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageEvalsTests", dependencies: ["ManageEvals", "ManageCore", "CTLS"]),
-    .testTarget(name: "ManageServerTests", dependencies: ["ManageServer", "ManageCore"]),
+    .testTarget(name: "ManageServerTests", dependencies: ["FuzzSupport", "ManageServer", "ManageCore", "ManageMigrations", "ManageAuth"]),
     .testTarget(name: "ManageAuthTests", dependencies: ["ManageAuth", "ManageCore"]),
     // Runs the built binary as a subprocess against temporary copies of Fixtures/.
     .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore"], exclude: ["Support"]),

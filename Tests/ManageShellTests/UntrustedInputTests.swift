@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import FuzzSupport
 import ManageCore
 @testable import ManageShell
 
