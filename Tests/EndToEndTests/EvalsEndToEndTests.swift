@@ -35,15 +35,24 @@ struct EvalsEndToEndTests {
     #expect(suite.attribute(forName: "failures")?.stringValue == "2")
     #expect(try document.nodes(forXPath: "//testcase[failure]").count == 2)
     #expect(try document.nodes(forXPath: "//testcase[@name='wonka']/failure").count == 1)
-    // The same answers come from the cache the second time: the provider is not asked.
-    try project.write("documents/tasks/guidance_answer.py", "import sys\nsys.exit('the provider should not be called')\n")
+    // The same answers come from the cache the second time, and the report says so.
     let cached = try Manage.run(["evals", "run", "guidance", "--baseline", "latest"], in: project.path)
     #expect(cached.status == 0, "\(cached.stdout)\(cached.stderr)")
     #expect(cached.stdout.contains("against run 1 (93.3%): 0 fixed, 0 regressed, 30 unchanged"))
-    // --no-cache asks it: every case is now a provider error, more than --max-errors: exit 3.
-    let errors = try Manage.run(["evals", "run", "guidance", "--no-cache"], in: project.path)
-    #expect(errors.status == 3)
-    #expect(errors.stdout.contains("0/0 passed (n/a), 30 error(s)"))
+    #expect(cached.stdout.contains("30 of 30 answer(s) from the cache"), "\(cached.stdout)")
+    // Issue 13: editing the program the provider runs invalidates its cached answers; the
+    // broken script is asked and every case is a provider error, more than --max-errors: exit 3.
+    let original = try project.read("documents/tasks/guidance_answer.py")
+    try project.write("documents/tasks/guidance_answer.py", "import sys\nsys.exit('the edited provider')\n")
+    let edited = try Manage.run(["evals", "run", "guidance"], in: project.path)
+    #expect(edited.status == 3, "stale answers must not pass the gate: \(edited.stdout)")
+    #expect(edited.stdout.contains("0/0 passed (n/a), 30 error(s)"))
+    // Put back, the script's cached answers are good again.
+    try project.write("documents/tasks/guidance_answer.py", original)
+    #expect(try Manage.run(["evals", "run", "guidance"], in: project.path).status == 0)
+    // --no-cache asks it even then.
+    let fresh = try Manage.run(["evals", "run", "guidance", "--no-cache"], in: project.path)
+    #expect(fresh.status == 0 && !fresh.stdout.contains("from the cache"))
   }
 
   @Test func theGateAndRegressionsFailTheRun() throws {
@@ -128,6 +137,8 @@ struct EvalsEndToEndTests {
     #expect(Manage.wait(pid) == 130)
     let report = try project.read("slow.out")
     #expect(report.contains("interrupted:"))
+    // A partial run never reads as a passed gate.
+    #expect(!report.contains("PASSED") && report.contains("NOT RUN (interrupted)"), "\(report)")
     let connection = try Connection(path: project.path + "/db.sqlite3")
     let kept = try connection.scalar("SELECT count(*) FROM evals_evalresult")?.int ?? 0
     #expect(kept > 0 && kept < 30, "some results kept, not all run")

@@ -46,12 +46,15 @@ struct YAMLEventParser {
         return root
       case YAML_SCALAR_EVENT:
         let scalar = event.data.scalar
+        let tag = try Self.checkedTag(scalar.tag, at: location)
         let value = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
-        let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE || scalar.style == YAML_ANY_SCALAR_STYLE
+        let plain = (scalar.style == YAML_PLAIN_SCALAR_STYLE || scalar.style == YAML_ANY_SCALAR_STYLE) && tag != "str"
         finished = YAMLNode(plain ? YAMLFile.resolvePlain(value) : .string(value, plain: false), at: location)
       case YAML_SEQUENCE_START_EVENT:
+        _ = try Self.checkedTag(event.data.sequence_start.tag, at: location)
         stack.append(.list(location: location, items: []))
       case YAML_MAPPING_START_EVENT:
+        _ = try Self.checkedTag(event.data.mapping_start.tag, at: location)
         stack.append(.map(location: location, entries: [], pendingKey: nil))
       case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
         switch stack.removeLast() {
@@ -95,6 +98,20 @@ struct YAMLEventParser {
         stack.append(.map(location: start, entries: entries, pendingKey: nil))
       }
     }
+  }
+
+  /// The core schema's tags (`!!str`, `!!int`, …) are allowed; any other (`!!python/object`,
+  /// `!custom`) is refused, as a safe loader (PyYAML's safe_load) refuses it, rather than being
+  /// silently read as a plain value. Returns the core tag's short name.
+  private static func checkedTag(_ tag: UnsafeMutablePointer<yaml_char_t>?, at location: SourceLocation) throws -> String? {
+    guard let tag else { return nil }
+    let text = String(cString: tag)
+    let core = "tag:yaml.org,2002:"
+    if text.hasPrefix(core), ["str", "int", "float", "bool", "null", "seq", "map"].contains(text.dropFirst(core.count)) {
+      return String(text.dropFirst(core.count))
+    }
+    let shown = text.hasPrefix(core) ? "!!" + text.dropFirst(core.count) : text
+    throw YAMLSyntaxError(location: location, problem: "the YAML tag '\(shown)' is not supported", hint: "Remove the tag: manage reads plain YAML values only.")
   }
 
   private func syntaxError(_ parser: yaml_parser_t) -> YAMLSyntaxError {

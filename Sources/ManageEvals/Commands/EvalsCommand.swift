@@ -12,8 +12,8 @@ public struct EvalsCommand: ManageCommand {
     commandName: "evals",
     abstract: "Runs golden-set evaluations, lists and shows runs, compares two runs.",
     discussion: """
-      Exit status of `evals run`: 0 passed; 1 the gate failed (a pass rate under the suite's \\
-      threshold or --fail-under, or a regression with --fail-on-regression); 2 a usage or suite \\
+      Exit status of `evals run`: 0 passed; 1 the gate failed (a pass rate under the suite's \
+      threshold or --fail-under, or a regression with --fail-on-regression); 2 a usage or suite \
       error; 3 more provider errors than --max-errors; 130 interrupted (finished results kept).
       """,
     subcommands: [EvalsRunCommand.self, EvalsListCommand.self, EvalsShowCommand.self, EvalsCompareCommand.self],
@@ -136,8 +136,10 @@ struct EvalsRunCommand: ManageCommand {
       let everyCase = format == .json || format == .junit || baseline != nil
       guard let run = try RunSummary.load(outcome.runID, project.connection, onlyFailing: !everyCase) else { continue }
       let gate = max(suite.threshold, failUnder ?? 0)
-      var report = SuiteReport(run: run, gate: gate, gatePassed: (outcome.passRate ?? 0) >= gate - 1e-9)
+      // A partial run proves nothing: an interrupted run never passes its gate.
+      var report = SuiteReport(run: run, gate: gate, gatePassed: !outcome.interrupted && (outcome.passRate ?? 0) >= gate - 1e-9)
       report.interruptedNotRun = outcome.notRun
+      report.cachedAnswers = outcome.cached
       if let baseline {
         let baselineID: Int64?
         if baseline == "latest" {

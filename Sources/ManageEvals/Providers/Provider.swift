@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import ManageCore
 import ManageJobs
@@ -45,6 +46,36 @@ public enum Provider: Sendable {
     case .recorded: "recorded"
     case .echo: "echo"
     case .http(let provider): provider.label
+    }
+  }
+
+  /// What decides an answer besides the prompt, for the answer cache's key: every setting of
+  /// the provider (an http provider's system prompt, temperature and max_tokens too) and a
+  /// SHA-256 of each file a command provider runs, so an edited classifier script or a changed
+  /// system prompt is asked again instead of passing on stale answers.
+  public func cacheIdentity() -> String {
+    switch self {
+    case .command(let argv, let promptAsArgument, _, let workingDirectory):
+      var parts = ["command", promptAsArgument ? "argument" : "stdin"]
+      for item in argv {
+        parts.append(item)
+        let path = item.hasPrefix("/") ? item : (workingDirectory as NSString).appendingPathComponent(item)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+          let data = FileManager.default.contents(atPath: path)
+        {
+          parts.append("sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
+        }
+      }
+      return parts.joined(separator: "\u{1F}")
+    case .recorded(let answers):
+      return "recorded\u{1F}" + answers.keys.sorted().map { $0 + "=" + answers[$0]! }.joined(separator: "\u{1F}")
+    case .echo: return "echo"
+    case .http(let provider):
+      let settings: [String] = [
+        provider.label, provider.system ?? "", provider.temperature.map { "\($0)" } ?? "", provider.maxTokens.map(String.init) ?? "",
+      ]
+      return "http\u{1F}" + settings.joined(separator: "\u{1F}")
     }
   }
 

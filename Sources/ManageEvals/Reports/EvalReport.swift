@@ -9,6 +9,8 @@ struct SuiteReport {
   var baseline: RunSummary?
   var comparison: Comparison?
   var interruptedNotRun = 0
+  /// Answers taken from the cache rather than asked again.
+  var cachedAnswers = 0
 }
 
 /// `--format table|json|junit|markdown`.
@@ -23,10 +25,13 @@ enum EvalReport {
     var text = ""
     for report in reports {
       let run = report.run
-      let verdict = report.gatePassed ? "PASSED" : "FAILED"
+      let verdict = report.interruptedNotRun > 0 ? "NOT RUN (interrupted)" : report.gatePassed ? "PASSED" : "FAILED"
       text += "\(run.suite) (run \(run.id), \(run.provider)): \(run.passed)/\(run.passed + run.failed) passed (\(percent(run.passRate))), \(run.errors) error(s); gate \(percent(report.gate)): \(verdict)\n"
       if report.interruptedNotRun > 0 {
         text += "  interrupted: \(run.total) finished result(s) kept, \(report.interruptedNotRun) case(s) not run\n"
+      }
+      if report.cachedAnswers > 0 {
+        text += "  \(report.cachedAnswers) of \(run.total) answer(s) from the cache (--no-cache asks again)\n"
       }
       for item in run.cases where !item.passed {
         let label = item.error.isEmpty ? "fail " : "error"

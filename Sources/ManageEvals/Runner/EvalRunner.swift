@@ -82,6 +82,8 @@ public final class EvalRunner: @unchecked Sendable {
       "INSERT INTO evals_evalrun (suite, provider, status, total, passed, failed, pass_rate, threshold, errors, repeat, git_commit, started_at) VALUES (?, ?, 'running', 0, 0, 0, NULL, ?, 0, ?, ?, ?)",
       [.text(suite.name), .text(suite.provider.label), .real(suite.threshold), .integer(Int64(repeats)), .text(options.gitCommit), .text(started)])
     var outcome = Outcome(runID: connection.lastInsertRowID)
+    // Read once a run: every setting of the provider and the content of the programs it runs.
+    let providerIdentity = suite.provider.cacheIdentity()
     let total = cases.count * repeats
     let insert = try connection.prepare(
       "INSERT INTO evals_evalresult (run_id, case_id, passed, score, output, error, latency_ms, repeat, scores, tokens_in, tokens_out, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -106,7 +108,7 @@ public final class EvalRunner: @unchecked Sendable {
           record(Finished(evalCase: evalCase, repeatIndex: repeatIndex, error: "\(error)", cacheKey: "", fromThread: false))
           continue
         }
-        let key = Self.cacheKey(provider: suite.provider.label, prompt: prompt, repeatIndex: repeatIndex)
+        let key = Self.cacheKey(provider: providerIdentity, prompt: prompt, repeatIndex: repeatIndex)
         if options.useCache {
           try cacheLookup.bind([.text(key)])
           if try cacheLookup.step() {
@@ -207,7 +209,8 @@ public final class EvalRunner: @unchecked Sendable {
     wake.signal()
   }
 
-  /// SHA-256 of the provider, prompt and repeat index: each repeat has its own entry.
+  /// SHA-256 of the provider's identity (`Provider.cacheIdentity`), the prompt and the repeat
+  /// index: each repeat has its own entry.
   static func cacheKey(provider: String, prompt: String, repeatIndex: Int) -> String {
     let digest = SHA256.hash(data: Data("\(provider)\n\(repeatIndex)\n\(prompt)".utf8))
     return digest.map { String(format: "%02x", $0) }.joined()

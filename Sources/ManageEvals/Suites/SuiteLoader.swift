@@ -75,10 +75,19 @@ public enum SuiteLoader {
       guard let items = node["command"]?.items, !items.isEmpty else {
         throw EvalsError("\(node.location): a command provider needs `command: [program, argument, …]`")
       }
+      // One rule for every relative path in a suite: it is relative to the suite's folder. A
+      // command's argument that names a file there (`classify.py`, `./bin/x`) is that file; one
+      // written as a path (with a /) that is not there is an error naming where it looked; any
+      // other word (a program on PATH, a flag) is passed as written.
       var argv = items.map(\.scalarText)
-      for index in argv.indices where argv[index].contains("/") && !argv[index].hasPrefix("/") {
-        let candidate = (folder as NSString).appendingPathComponent(argv[index])
-        if FileManager.default.fileExists(atPath: candidate) { argv[index] = (candidate as NSString).standardizingPath }
+      for (index, item) in zip(items.indices, items) where !argv[index].hasPrefix("/") && !argv[index].hasPrefix("-") && !argv[index].isEmpty {
+        let candidate = ((folder as NSString).appendingPathComponent(argv[index]) as NSString).standardizingPath
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue {
+          argv[index] = candidate
+        } else if argv[index].contains("/") {
+          throw EvalsError("\(item.location): \(argv[index]) not found (looked for \(candidate))", hint: "Paths in a suite are relative to the suite file's folder.")
+        }
       }
       var timeout: Double?
       if let text = node["timeout"]?.scalarText {

@@ -8,9 +8,9 @@ public struct EnqueueCommand: ManageCommand {
     commandName: "enqueue",
     abstract: "Adds a job for a task to the queue and prints its id.",
     discussion: """
-      The payload is a JSON object given with --payload, or built from key=value pairs (values \\
-      that parse as JSON are typed: n=3 is a number, ok=true a boolean; others are text). The \\
-      task's command gets it on stdin when a worker runs the job. With --unique-key, or for a \\
+      The payload is a JSON object given with --payload, or built from key=value pairs (values \
+      that parse as JSON are typed: n=3 is a number, ok=true a boolean; others are text). The \
+      task's command gets it on stdin when a worker runs the job. With --unique-key, or for a \
       task declared unique, an unfinished job with the same key is returned instead of a new one.
       """)
   public static let group = "jobs"

@@ -11,9 +11,9 @@ public struct WorkerCommand: ManageCommand {
     commandName: "worker",
     abstract: "Runs queued jobs: claims them, runs their tasks, retries failures, until stopped.",
     discussion: """
-      Each job is leased for --lease and the lease renewed while it runs; a job whose worker \\
-      was killed is claimed again once its lease expires, and that run counts as an attempt. \\
-      SIGTERM or Ctrl-C stops claiming and gives running jobs --grace to finish; a second one \\
+      Each job is leased for --lease and the lease renewed while it runs; a job whose worker \
+      was killed is claimed again once its lease expires, and that run counts as an attempt. \
+      SIGTERM or Ctrl-C stops claiming and gives running jobs --grace to finish; a second one \
       stops at once. Running jobs that are left are killed and put back in the queue.
       """)
   public static let group = "jobs"

@@ -64,7 +64,10 @@ public struct MakeMigrationsCommand: ManageCommand {
     if !appLabels.isEmpty {
       for label in appLabels {
         guard let app = project.registry.app(label) else {
-          throw UsageError("App '\(label)' could not be found. Is it in installed_apps?")
+          let guess = Suggestion.closest(to: label, in: project.registry.labels)
+          throw UsageError(
+            "App '\(label)' could not be found. Is it in installed_apps?",
+            hint: (guess.map { "Did you mean '\($0)'? " } ?? "") + "Installed apps: \(project.registry.labels.joined(separator: ", ")).")
         }
         if app.isBuiltin { throw CommandFailure("App '\(label)' is built into manage; its migrations ship with it.") }
       }

@@ -87,7 +87,9 @@ public struct RunserverCommand: ManageCommand {
         console.print("For more information on deployment see the README's notes on runserver.")
       }
     } catch {
-      throw CommandFailure("Error: " + Self.bindMessage(error))
+      // Django prints "Error: That port is already in use."; the dispatcher's "error: " prefix
+      // stands for its "Error: ", so the message is not doubled.
+      throw CommandFailure(Self.bindMessage(error))
     }
   }
 
