@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// An open SQLite database: WAL, a busy timeout, and foreign keys enforced.
 ///
@@ -31,10 +32,20 @@ public final class Connection {
     _ = Self.configureLibrary
     self.path = path
     self.displayName = displayName ?? path
+    var isDirectory: ObjCBool = false
+    if path != ":memory:", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      // SQLite would say "disk I/O error" or "unable to open database file".
+      throw SQLiteError(code: SQLITE_CANTOPEN, reason: "the database path is a directory, not a file", database: displayName ?? path)
+    }
     var handle: OpaquePointer?
+    // A file this process may not write (its mode, a read-only mount) is opened read-only, so
+    // it can still be read, WAL included (SQLite reads a WAL database read-only when its -shm
+    // and -wal files exist); a write then fails with SQLITE_READONLY and its hint.
+    let mayWrite = path == ":memory:" || !FileManager.default.fileExists(atPath: path) || access(path, W_OK) == 0
+    let openReadOnly = readOnly || !mayWrite
     var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
-    flags |= readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0))
-    let code = sqlite3_open_v2(path, &handle, flags, nil)
+    flags |= openReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0))
+    let code = sqlite3_open_v2(openReadOnly && path != ":memory:" ? Self.readOnlyURI(path) : path, &handle, flags, nil)
     guard code == SQLITE_OK, let handle else {
       let reason = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
       if let handle { sqlite3_close_v2(handle) }
@@ -46,10 +57,44 @@ public final class Connection {
     sqlite3_busy_timeout(handle, busyTimeout)
     try execute("PRAGMA foreign_keys = ON")
     registerRegexpFunction()
-    if !readOnly && path != ":memory:" {
+    isReadOnly = openReadOnly || sqlite3_db_readonly(handle, "main") == 1
+    if !isReadOnly && path != ":memory:" {
       // WAL lets readers (the admin, the shell) run while a migration or worker writes.
-      try execute("PRAGMA journal_mode = WAL")
+      try switchToWAL()
       try execute("PRAGMA synchronous = NORMAL")
+    }
+  }
+
+  /// The URI that opens a database this process may not write. A WAL database needs its -shm
+  /// file even to be read; when the folder cannot hold one and no -wal holds unmerged pages,
+  /// the file is read as immutable (SQLite's rule for read-only media), which is what it is to
+  /// this process.
+  static func readOnlyURI(_ path: String) -> String {
+    let folder = (path as NSString).deletingLastPathComponent
+    let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int ?? 0
+    let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+    if access(folder.isEmpty ? "." : folder, W_OK) != 0 && wal == 0 { return "file:\(encoded)?immutable=1" }
+    return "file:\(encoded)?mode=ro"
+  }
+
+  /// Whether writes are refused (opened read-only, or the file is not writable).
+  public private(set) var isReadOnly = false
+
+  /// `PRAGMA journal_mode = WAL`, once per database file. Changing the journal mode needs an
+  /// exclusive lock and SQLite does not always wait on the busy handler for it, so two
+  /// processes opening a brand-new database at once (two migrates) could see SQLITE_BUSY: the
+  /// mode is read first (already WAL: nothing to do) and the switch retried within the busy
+  /// timeout.
+  private func switchToWAL() throws {
+    if (try? scalar("PRAGMA journal_mode"))?.string?.lowercased() == "wal" { return }
+    let deadline = Date().addingTimeInterval(Double(busyTimeout) / 1000)
+    while true {
+      do {
+        try execute("PRAGMA journal_mode = WAL")
+        return
+      } catch let error as SQLiteError where error.isBusy && Date() < deadline {
+        usleep(10_000)
+      }
     }
   }
 

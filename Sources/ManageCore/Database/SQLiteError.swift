@@ -35,6 +35,8 @@ public struct SQLiteError: ManageError {
     switch primaryCode {
     case SQLITE_BUSY, SQLITE_LOCKED:
       "Another process is writing to the database; wait for it to finish, or stop it, and try again."
+    case SQLITE_CANTOPEN where reason.contains("is a directory"):
+      "Point `database:` in manage.yaml (or DATABASE_URL) at a file, such as sqlite:///db.sqlite3, not at a folder."
     case SQLITE_CANTOPEN:
       "Check that the folder exists and that you may write to it; set the path with `database:` in manage.yaml or DATABASE_URL."
     case SQLITE_NOTADB, SQLITE_CORRUPT:

@@ -20,7 +20,9 @@ public final class MigrateLock {
     let deadline = Date().addingTimeInterval(timeout)
     var announced = false
     while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-      let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+      // The first line is the holder's pid; a lock taken a moment ago may not have it yet.
+      let firstLine = (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n").first.map(String.init) ?? ""
+      let holder = firstLine.trimmingCharacters(in: .whitespaces).isEmpty ? "?" : firstLine.trimmingCharacters(in: .whitespaces)
       if !announced {
         waiting(holder)
         announced = true
@@ -28,14 +30,16 @@ public final class MigrateLock {
       if Date() >= deadline {
         close(descriptor)
         throw MigrationError(
-          "another manage migrate (pid \(holder.isEmpty ? "?" : holder)) is still running on this database; gave up after \(Int(timeout)) s",
+          "another manage migrate (pid \(holder)) is still running on this database; gave up after \(Int(timeout)) s",
           hint: "Wait for it to finish, or raise --lock-timeout.")
       }
       usleep(50_000)
     }
-    ftruncate(descriptor, 0)
+    // Written over the old pid, then cut to length, so a waiting migrate never reads it empty.
     let pid = "\(getpid())\n"
-    _ = pid.withCString { write(descriptor, $0, strlen($0)) }
+    let length = pid.utf8.count
+    _ = pid.withCString { pwrite(descriptor, $0, length, 0) }
+    ftruncate(descriptor, off_t(length))
   }
 
   deinit {
