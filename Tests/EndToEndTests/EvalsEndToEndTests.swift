@@ -107,6 +107,11 @@ struct EvalsEndToEndTests {
     let unknown = try Manage.run(["evals", "run", "guidnce"], in: project.path)
     #expect(unknown.status == 2)
     #expect(unknown.stderr.contains("Unknown suite 'guidnce'. Did you mean 'guidance'?"))
+    // evals list names the broken suite with its error instead of listing it as runnable.
+    let listed = try Manage.run(["evals", "list"], in: project.path)
+    #expect(listed.status == 1)
+    #expect(listed.stdout.contains("Suites: guidance (documents)") && !listed.stdout.contains("broken (documents)"), "\(listed.stdout)")
+    #expect(listed.stderr.contains("broken suite broken (documents): documents/evals/broken.yaml:4:11: unknown scorer type 'contain'"), "\(listed.stderr)")
   }
 
   @Test func progressShowsOnATerminalOnly() throws {

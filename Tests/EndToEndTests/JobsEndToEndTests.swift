@@ -143,6 +143,22 @@ struct JobsEndToEndTests {
     #expect(try project.read("worker.err").contains("released 1 job(s) still running after the grace period: 1"))
   }
 
+  /// Issue 13: a second SIGTERM stops at once, and the killed run is counted once, as released.
+  @Test func aSecondSIGTERMCountsTheReleasedJobOnce() throws {
+    let project = try project(jobs: 0)
+    try project.write("work/tasks.yaml", "tasks:\n  nap:\n    command: [/bin/sh, -c, 'echo $$ > nap.pid; exec sleep 60']\n")
+    #expect(try Manage.run(["enqueue", "nap", "-v", "0"], in: project.path).stdout == "1\n")
+    let worker = try Manage.start(["worker", "--grace", "30s"], in: project.path, output: project.path + "/worker")
+    let deadline = Date().addingTimeInterval(20)
+    while Date() < deadline, !project.exists("nap.pid") { usleep(50_000) }
+    kill(worker, SIGTERM)
+    usleep(300_000)
+    kill(worker, SIGTERM)
+    #expect(Manage.wait(worker) == 0)
+    let log = try project.read("worker.err")
+    #expect(log.contains("worker done: 0 succeeded, 0 to retry, 0 dead, 1 released"), "\(log)")
+  }
+
   @Test func enqueueAndWorkerReportBadInputAndKeepGoing() throws {
     let project = try project(jobs: 0)
     let unknown = try Manage.run(["enqueue", "recrod"], in: project.path)

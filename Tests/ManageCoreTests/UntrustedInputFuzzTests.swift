@@ -49,6 +49,14 @@ struct UntrustedInputFuzzTests {
     }
   }
 
+  @Test func yamlTagsOtherThanTheCoreSchemasAreRefused() throws {
+    let error = #expect(throws: YAMLSyntaxError.self) { try YAMLFile.parse("models:\n  P: !!python/object:os.system {x: 1}\n", displayPath: "blog/models.yaml") }
+    #expect(error?.message == "blog/models.yaml:2:6: the YAML tag '!!python/object:os.system' is not supported")
+    #expect(throws: YAMLSyntaxError.self) { try YAMLFile.parse("a: !custom 1\n", displayPath: "x.yaml") }
+    let tagged = try YAMLFile.parse("a: !!str 12\nb: !!int 3\n", displayPath: "x.yaml")
+    #expect(tagged?["a"]?.string == "12" && tagged?["b"]?.scalarText == "3")
+  }
+
   @Test func checkedConversionsMatchExactArithmetic() {
     var generator = SeededGenerator(seed: Fuzz.seed(0xC4EC))
     for _ in 0..<Fuzz.iterations(default: 20_000) {

@@ -197,18 +197,32 @@ struct EvalsListCommand: ManageCommand {
 
   func run(context: CommandContext) async throws {
     let project = try EvalsProject(context)
-    let files = project.suiteFiles
-    context.console.print(files.isEmpty ? "No suites." : "Suites: " + files.map { "\($0.name) (\($0.app))" }.joined(separator: ", "))
+    // Each suite is loaded: one whose file is broken is named with its error, not listed as runnable.
+    var good: [String] = []
+    var broken: [String] = []
+    for file in project.suiteFiles {
+      do {
+        _ = try SuiteLoader.load(path: file.path, displayPath: project.settings.display(file.path), app: file.app, projectDirectory: project.settings.projectDirectory)
+        good.append("\(file.name) (\(file.app))")
+      } catch let error as any ManageError {
+        broken.append("\(file.name) (\(file.app)): \(error.message)")
+      }
+    }
+    context.console.print(good.isEmpty ? "No suites." : "Suites: " + good.joined(separator: ", "))
+    for line in broken { context.console.printError("broken suite " + line, style: .error) }
     let rows = try project.connection.query(
       "SELECT id, suite, status, passed, passed + failed, pass_rate, errors, started_at FROM evals_evalrun ORDER BY id DESC LIMIT \(max(limit, 1))")
-    guard !rows.isEmpty else { return }
-    context.console.print("")
-    let header = ["run", "suite", "status", "passed", "pass rate", "errors", "started (UTC)"]
-    let cells = rows.map { row in
-      [String(row[0].int ?? 0), row[1].string ?? "", row[2].string ?? "", "\(row[3].int ?? 0)/\(row[4].int ?? 0)",
-       EvalReport.percent(row[5].double), String(row[6].int ?? 0), String((row[7].string ?? "").prefix(19))]
+    if !rows.isEmpty {
+      context.console.print("")
+      let header = ["run", "suite", "status", "passed", "pass rate", "errors", "started (UTC)"]
+      let cells = rows.map { row in
+        [String(row[0].int ?? 0), row[1].string ?? "", row[2].string ?? "", "\(row[3].int ?? 0)/\(row[4].int ?? 0)",
+         EvalReport.percent(row[5].double), String(row[6].int ?? 0), String((row[7].string ?? "").prefix(19))]
+      }
+      context.console.print(TextTable.render(header, cells))
     }
-    context.console.print(TextTable.render(header, cells))
+    // Like `check`, a broken file is a failure a script can see.
+    if !broken.isEmpty { throw ExitStatus(1) }
   }
 }
 

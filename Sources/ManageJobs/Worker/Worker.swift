@@ -206,9 +206,12 @@ public final class Worker: @unchecked Sendable {
       defer { finished.removeAll() }
       return finished
     }
-    guard !batch.isEmpty else { return }
-    try queue.record(batch.map { ($0.0, $0.1) }, owner: owner)
-    for (id, outcome, words) in batch {
+    // A job released after the grace period was counted and given back already; its killed
+    // run finishing afterwards is not an outcome (it counted twice after a second SIGTERM).
+    let current = batch.filter { item in lock.withLock { running[item.0] != nil } }
+    guard !current.isEmpty else { return }
+    try queue.record(current.map { ($0.0, $0.1) }, owner: owner)
+    for (id, outcome, words) in current {
       let entry = lock.withLock { running.removeValue(forKey: id) }
       let seconds = entry.map { Date().timeIntervalSince($0.started) } ?? 0
       if let job = entry?.job {
