@@ -9,9 +9,22 @@ struct YAMLEventParser {
   let displayPath: String
 
   /// A collection being built.
-  private enum Frame {
-    case list(location: SourceLocation, items: [YAMLNode])
-    case map(location: SourceLocation, entries: [YAMLEntry], pendingKey: YAMLNode?)
+  /// An open list or mapping. A class, so appending to the innermost one mutates it in place:
+  /// an enum popped, changed and pushed back copied its array on every item, which made a
+  /// models.yaml with thousands of models quadratic to read.
+  private final class Frame {
+    let isList: Bool
+    let location: SourceLocation
+    var items: [YAMLNode] = []
+    var entries: [YAMLEntry] = []
+    var pendingKey: YAMLNode?
+    /// The entries by key once a mapping is large; a linear duplicate check below that.
+    var keys: [String: SourceLocation]?
+
+    init(isList: Bool, location: SourceLocation) {
+      self.isList = isList
+      self.location = location
+    }
   }
 
   func parse(_ text: String) throws -> YAMLNode? {
@@ -52,15 +65,13 @@ struct YAMLEventParser {
         finished = YAMLNode(plain ? YAMLFile.resolvePlain(value) : .string(value, plain: false), at: location)
       case YAML_SEQUENCE_START_EVENT:
         _ = try Self.checkedTag(event.data.sequence_start.tag, at: location)
-        stack.append(.list(location: location, items: []))
+        stack.append(Frame(isList: true, location: location))
       case YAML_MAPPING_START_EVENT:
         _ = try Self.checkedTag(event.data.mapping_start.tag, at: location)
-        stack.append(.map(location: location, entries: [], pendingKey: nil))
+        stack.append(Frame(isList: false, location: location))
       case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-        switch stack.removeLast() {
-        case .list(let start, let items): finished = YAMLNode(.list(items), at: start)
-        case .map(let start, let entries, _): finished = YAMLNode(.map(entries), at: start)
-        }
+        let frame = stack.removeLast()
+        finished = YAMLNode(frame.isList ? .list(frame.items) : .map(frame.entries), at: frame.location)
       case YAML_ALIAS_EVENT:
         throw YAMLSyntaxError(location: location, problem: "YAML aliases (*name) are not supported here",
                               hint: "Write the value out in full.")
@@ -68,35 +79,38 @@ struct YAMLEventParser {
         continue
       }
       guard let node = finished else { continue }
-      guard let top = stack.popLast() else {
+      guard let top = stack.last else {
         root = node
         continue
       }
-      switch top {
-      case .list(let start, var items):
-        items.append(node)
-        stack.append(.list(location: start, items: items))
-      case .map(let start, var entries, let pendingKey):
-        guard let key = pendingKey else {
-          guard node.entries == nil, node.items == nil else {
-            throw YAMLSyntaxError(location: node.location, problem: "a mapping key must be a plain value",
-                                  hint: "Write keys as names, e.g. `title:`.")
-          }
-          stack.append(.map(location: start, entries: entries, pendingKey: node))
-          continue
-        }
-        let name = key.string ?? key.scalarText
-        // A linear scan: most mappings here are a field's three or four options, where hashing
-        // every key costs more than comparing them.
-        if let first = entries.first(where: { $0.key == name })?.keyLocation {
-          throw YAMLSyntaxError(
-            location: key.location,
-            problem: "duplicate key '\(name)' (first written at line \(first.line), column \(first.column))",
-            hint: "Rename or remove one of them: keys of a mapping (model names, field names, options) must be unique.")
-        }
-        entries.append(YAMLEntry(key: name, keyLocation: key.location, value: node))
-        stack.append(.map(location: start, entries: entries, pendingKey: nil))
+      if top.isList {
+        top.items.append(node)
+        continue
       }
+      guard let key = top.pendingKey else {
+        guard node.entries == nil, node.items == nil else {
+          throw YAMLSyntaxError(location: node.location, problem: "a mapping key must be a plain value",
+                                hint: "Write keys as names, e.g. `title:`.")
+        }
+        top.pendingKey = node
+        continue
+      }
+      let name = key.string ?? key.scalarText
+      // A linear scan while the mapping is small (most are a field's three or four options,
+      // where hashing every key costs more than comparing them), an index past that.
+      if top.keys == nil && top.entries.count >= 16 {
+        top.keys = Dictionary(top.entries.map { ($0.key, $0.keyLocation) }) { first, _ in first }
+      }
+      let earlier = top.keys.map { $0[name] } ?? top.entries.first(where: { $0.key == name })?.keyLocation
+      if let first = earlier {
+        throw YAMLSyntaxError(
+          location: key.location,
+          problem: "duplicate key '\(name)' (first written at line \(first.line), column \(first.column))",
+          hint: "Rename or remove one of them: keys of a mapping (model names, field names, options) must be unique.")
+      }
+      top.entries.append(YAMLEntry(key: name, keyLocation: key.location, value: node))
+      top.keys?[name] = key.location
+      top.pendingKey = nil
     }
   }
 

@@ -21,24 +21,30 @@ public enum Optimizer {
   /// (a right reduction) unless something in between touches the first one's model; then it
   /// may go where the first was, if nothing in between touches the second's.
   private static func pass(_ operations: [Operation], app: String) -> [Operation] {
+    // Only operations on the same model (under any of its names) reduce, so each operation is
+    // tried against those alone, found through an index, and the in-between operations are
+    // checked for conflicts only when a reduction is found. Trying every later operation (and
+    // testing each for a conflict) made an initial migration of n models cost n² per pass.
+    var positions: [String: [Int]] = [:]
+    for (index, operation) in operations.enumerated() {
+      for name in Set(modelNames(operation).map { $0.lowercased() }) { positions[name, default: []].append(index) }
+    }
     for (i, operation) in operations.enumerated() {
-      var right = true
-      for j in (i + 1)..<operations.count {
+      let candidates = Set(Set(modelNames(operation).map { $0.lowercased() }).flatMap { positions[$0] ?? [] }).filter { $0 > i }.sorted()
+      for j in candidates {
         let other = operations[j]
-        if let reduced = reduce(operation, other) {
-          let between = Array(operations[(i + 1)..<j])
-          var result = Array(operations[..<i])
-          if right {
-            result += between + reduced
-          } else if between.allSatisfy({ !conflicts($0, other) }) {
-            result += reduced + between
-          } else {
-            break
-          }
-          result += operations[(j + 1)...]
-          return result
+        guard let reduced = reduce(operation, other) else { continue }
+        let between = Array(operations[(i + 1)..<j])
+        var result = Array(operations[..<i])
+        if !between.contains(where: { conflicts(operation, $0) }) {
+          result += between + reduced
+        } else if between.allSatisfy({ !conflicts($0, other) }) {
+          result += reduced + between
+        } else {
+          break
         }
-        if conflicts(operation, other) { right = false }
+        result += operations[(j + 1)...]
+        return result
       }
     }
     return operations
