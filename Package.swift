@@ -23,6 +23,8 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    // Already a dependency of Hummingbird; named for NIOHTTPTypes (runserver's connection guard).
+    .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
   ],
   targets: [
     // The system SQLite and readline, linked rather than vendored (libsqlite3-dev, libreadline-dev).
@@ -84,8 +86,10 @@ let package = Package(
       dependencies: [
         "ManageCore", "ManageMigrations", "ManageAuth", "ManageJobs", "ManageEvals",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
 

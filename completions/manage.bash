@@ -3,7 +3,7 @@
 # ~/.local/share/bash-completion/completions/manage
 
 _manage_values() {
-    "${COMP_WORDS[0]}" ---complete "$1" 2>/dev/null
+    "${COMP_WORDS[0]}" ---complete "$@" 2>/dev/null
 }
 
 # Sets COMPREPLY to the words of $1 that start with the current word.
@@ -225,7 +225,7 @@ _manage_dbshell() {
 _manage_enqueue() {
     case "$prev" in
         --payload) _manage_files; return ;;
-        --queue) _manage_files; return ;;
+        --queue) _manage_reply "$(_manage_values queues)"; return ;;
         --priority) _manage_files; return ;;
         --delay) _manage_files; return ;;
         --at) _manage_files; return ;;
@@ -251,7 +251,7 @@ _manage_enqueue() {
         esac
     done
     case "$position" in
-        0) _manage_files ;;
+        0) _manage_reply "$(_manage_values tasks)" ;;
         *) _manage_files ;;
         *) COMPREPLY=() ;;
     esac
@@ -278,7 +278,24 @@ _manage_evals() {
                 --settings) _manage_files "yaml|yml"; return ;;
                 -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
             esac
-            [[ "$cur" == -* ]] && _manage_reply "--help --settings -v --verbosity --no-color --force-color --traceback"
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --settings -v --verbosity --no-color --force-color --traceback"; return; fi
+            local position=0 j seen=""
+            for ((j = 1; j < COMP_CWORD; j++)); do
+                if [[ -z "$seen" ]]; then
+                    [[ "${COMP_WORDS[j]}" == compare ]] && seen=1
+                    continue
+                fi
+                case "${COMP_WORDS[j]}" in
+                    --settings|-v|--verbosity) ((j++)) ;;
+                    -*) ;;
+                    *) ((position++)) ;;
+                esac
+            done
+            case "$position" in
+                0) _manage_reply "$(_manage_values runs)" ;;
+                1) _manage_reply "$(_manage_values runs)" ;;
+                *) COMPREPLY=() ;;
+            esac
             return ;;
         list)
             case "$prev" in
@@ -286,7 +303,8 @@ _manage_evals() {
                 --settings) _manage_files "yaml|yml"; return ;;
                 -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
             esac
-            [[ "$cur" == -* ]] && _manage_reply "--help --limit --settings -v --verbosity --no-color --force-color --traceback"
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --limit --settings -v --verbosity --no-color --force-color --traceback"; return; fi
+            COMPREPLY=()
             return ;;
         run)
             case "$prev" in
@@ -301,7 +319,23 @@ _manage_evals() {
                 --settings) _manage_files "yaml|yml"; return ;;
                 -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
             esac
-            [[ "$cur" == -* ]] && _manage_reply "--help --filter --repeat -j --concurrency --baseline --fail-under --fail-on-regression --max-errors --no-cache --format --output -o --settings -v --verbosity --no-color --force-color --traceback"
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --filter --repeat -j --concurrency --baseline --fail-under --fail-on-regression --max-errors --no-cache --format --output -o --settings -v --verbosity --no-color --force-color --traceback"; return; fi
+            local position=0 j seen=""
+            for ((j = 1; j < COMP_CWORD; j++)); do
+                if [[ -z "$seen" ]]; then
+                    [[ "${COMP_WORDS[j]}" == run ]] && seen=1
+                    continue
+                fi
+                case "${COMP_WORDS[j]}" in
+                    --filter|--repeat|-j|--concurrency|--baseline|--fail-under|--max-errors|--format|--output|-o|--settings|-v|--verbosity) ((j++)) ;;
+                    -*) ;;
+                    *) ((position++)) ;;
+                esac
+            done
+            case "$position" in
+                *) _manage_reply "$(_manage_values suites)" ;;
+                *) COMPREPLY=() ;;
+            esac
             return ;;
         show)
             case "$prev" in
@@ -309,7 +343,23 @@ _manage_evals() {
                 --settings) _manage_files "yaml|yml"; return ;;
                 -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
             esac
-            [[ "$cur" == -* ]] && _manage_reply "--help --format --settings -v --verbosity --no-color --force-color --traceback"
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --format --settings -v --verbosity --no-color --force-color --traceback"; return; fi
+            local position=0 j seen=""
+            for ((j = 1; j < COMP_CWORD; j++)); do
+                if [[ -z "$seen" ]]; then
+                    [[ "${COMP_WORDS[j]}" == show ]] && seen=1
+                    continue
+                fi
+                case "${COMP_WORDS[j]}" in
+                    --format|--settings|-v|--verbosity) ((j++)) ;;
+                    -*) ;;
+                    *) ((position++)) ;;
+                esac
+            done
+            case "$position" in
+                0) _manage_reply "$(_manage_values runs)" ;;
+                *) COMPREPLY=() ;;
+            esac
             return ;;
     esac
     COMPREPLY=()
@@ -337,7 +387,23 @@ _manage_jobs() {
                 --settings) _manage_files "yaml|yml"; return ;;
                 -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
             esac
-            [[ "$cur" == -* ]] && _manage_reply "--help --format --settings -v --verbosity --no-color --force-color --traceback"
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --format --settings -v --verbosity --no-color --force-color --traceback"; return; fi
+            local position=0 j seen=""
+            for ((j = 1; j < COMP_CWORD; j++)); do
+                if [[ -z "$seen" ]]; then
+                    [[ "${COMP_WORDS[j]}" == cancel ]] && seen=1
+                    continue
+                fi
+                case "${COMP_WORDS[j]}" in
+                    --format|--settings|-v|--verbosity) ((j++)) ;;
+                    -*) ;;
+                    *) ((position++)) ;;
+                esac
+            done
+            case "$position" in
+                0) _manage_reply "$(_manage_values jobs)" ;;
+                *) COMPREPLY=() ;;
+            esac
             return ;;
         list)
             case "$prev" in
@@ -348,7 +414,8 @@ _manage_jobs() {
                 --settings) _manage_files "yaml|yml"; return ;;
                 -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
             esac
-            [[ "$cur" == -* ]] && _manage_reply "--help --state --task --limit --format --settings -v --verbosity --no-color --force-color --traceback"
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --state --task --limit --format --settings -v --verbosity --no-color --force-color --traceback"; return; fi
+            COMPREPLY=()
             return ;;
         purge)
             case "$prev" in
@@ -357,7 +424,8 @@ _manage_jobs() {
                 --settings) _manage_files "yaml|yml"; return ;;
                 -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
             esac
-            [[ "$cur" == -* ]] && _manage_reply "--help --older-than --format --settings -v --verbosity --no-color --force-color --traceback"
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --older-than --format --settings -v --verbosity --no-color --force-color --traceback"; return; fi
+            COMPREPLY=()
             return ;;
         retry)
             case "$prev" in
@@ -365,7 +433,23 @@ _manage_jobs() {
                 --settings) _manage_files "yaml|yml"; return ;;
                 -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
             esac
-            [[ "$cur" == -* ]] && _manage_reply "--help --dead --format --settings -v --verbosity --no-color --force-color --traceback"
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --dead --format --settings -v --verbosity --no-color --force-color --traceback"; return; fi
+            local position=0 j seen=""
+            for ((j = 1; j < COMP_CWORD; j++)); do
+                if [[ -z "$seen" ]]; then
+                    [[ "${COMP_WORDS[j]}" == retry ]] && seen=1
+                    continue
+                fi
+                case "${COMP_WORDS[j]}" in
+                    --format|--settings|-v|--verbosity) ((j++)) ;;
+                    -*) ;;
+                    *) ((position++)) ;;
+                esac
+            done
+            case "$position" in
+                0) _manage_reply "$(_manage_values jobs)" ;;
+                *) COMPREPLY=() ;;
+            esac
             return ;;
         show)
             case "$prev" in
@@ -373,7 +457,23 @@ _manage_jobs() {
                 --settings) _manage_files "yaml|yml"; return ;;
                 -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
             esac
-            [[ "$cur" == -* ]] && _manage_reply "--help --format --settings -v --verbosity --no-color --force-color --traceback"
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --format --settings -v --verbosity --no-color --force-color --traceback"; return; fi
+            local position=0 j seen=""
+            for ((j = 1; j < COMP_CWORD; j++)); do
+                if [[ -z "$seen" ]]; then
+                    [[ "${COMP_WORDS[j]}" == show ]] && seen=1
+                    continue
+                fi
+                case "${COMP_WORDS[j]}" in
+                    --format|--settings|-v|--verbosity) ((j++)) ;;
+                    -*) ;;
+                    *) ((position++)) ;;
+                esac
+            done
+            case "$position" in
+                0) _manage_reply "$(_manage_values jobs)" ;;
+                *) COMPREPLY=() ;;
+            esac
             return ;;
     esac
     COMPREPLY=()
@@ -444,7 +544,7 @@ _manage_migrate() {
     done
     case "$position" in
         0) _manage_reply "$(_manage_values apps)" ;;
-        1) _manage_files ;;
+        1) _manage_reply "$(_manage_values migrate-targets "${COMP_WORDS[@]:1:COMP_CWORD-1}")" ;;
         *) COMPREPLY=() ;;
     esac
 }
@@ -472,7 +572,7 @@ _manage_optimizemigration() {
     done
     case "$position" in
         0) _manage_reply "$(_manage_values apps)" ;;
-        1) _manage_files ;;
+        1) _manage_reply "$(_manage_values migrations "${COMP_WORDS[@]:1:COMP_CWORD-1}")" ;;
         *) COMPREPLY=() ;;
     esac
 }
@@ -569,7 +669,7 @@ _manage_sqlmigrate() {
     done
     case "$position" in
         0) _manage_reply "$(_manage_values apps)" ;;
-        1) _manage_files ;;
+        1) _manage_reply "$(_manage_values migrations "${COMP_WORDS[@]:1:COMP_CWORD-1}")" ;;
         *) COMPREPLY=() ;;
     esac
 }
@@ -598,7 +698,7 @@ _manage_squashmigrations() {
     done
     case "$position" in
         0) _manage_reply "$(_manage_values apps)" ;;
-        *) _manage_files ;;
+        *) _manage_reply "$(_manage_values migrations "${COMP_WORDS[@]:1:COMP_CWORD-1}")" ;;
         *) COMPREPLY=() ;;
     esac
 }
@@ -661,7 +761,7 @@ _manage_startproject() {
 
 _manage_worker() {
     case "$prev" in
-        --queue) _manage_files; return ;;
+        --queue) _manage_reply "$(_manage_values queues)"; return ;;
         --concurrency) _manage_files; return ;;
         --max-jobs) _manage_files; return ;;
         --lease) _manage_files; return ;;

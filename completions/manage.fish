@@ -31,9 +31,73 @@ function __manage_using_command
     test "$(__manage_command)" = "$argv[1]"
 end
 
+# The subcommand word: the first word after the command that is not an option.
+function __manage_subcommand
+    set -l tokens (commandline -opc)
+    set -l command (__manage_command)
+    set -l seen 0
+    for token in $tokens[2..-1]
+        if test $seen -eq 0
+            test "$token" = "$command"; and set seen 1
+            continue
+        end
+        switch $token
+            case '-*'
+            case '*'
+                echo $token
+                return 0
+        end
+    end
+    return 1
+end
+
+function __manage_using_subcommand
+    __manage_using_command $argv[1]; and test "$(__manage_subcommand)" = "$argv[2]"
+end
+
+function __manage_needs_subcommand
+    __manage_using_command $argv[1]; and not __manage_subcommand >/dev/null
+end
+
+# Whether the cursor is on positional $argv[2] (0-based; N+ for N or later) after the
+# word $argv[1] (the command or subcommand); the other arguments are options that take a value.
+function __manage_position_is
+    set -l word $argv[1]
+    set -l wanted $argv[2]
+    set -l valued $argv[3..-1]
+    set -l tokens (commandline -opc)
+    set -l seen 0
+    set -l count 0
+    set -l skip 0
+    for token in $tokens[2..-1]
+        if test $seen -eq 0
+            test "$token" = "$word"; and set seen 1
+            continue
+        end
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        if contains -- $token $valued
+            set skip 1
+            continue
+        end
+        switch $token
+            case '-*'
+            case '*'
+                set count (math $count + 1)
+        end
+    end
+    if string match -q -- '*+' $wanted
+        test $count -ge (string trim -r -c + -- $wanted)
+    else
+        test $count -eq $wanted
+    end
+end
+
 function __manage_values
     set -l binary (commandline -opc)[1]
-    $binary ---complete $argv[1] 2>/dev/null
+    $binary ---complete $argv 2>/dev/null
 end
 
 complete -c manage -f
@@ -48,7 +112,7 @@ complete -c manage -n __manage_needs_command -l force-color -d 'Force colorizati
 complete -c manage -n __manage_needs_command -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # changepassword
-complete -c manage -n '__manage_using_command changepassword' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command changepassword; and __manage_position_is changepassword 0 --settings -v --verbosity' -a '(__fish_complete_path (commandline -ct))'
 complete -c manage -n '__manage_using_command changepassword' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
 complete -c manage -n '__manage_using_command changepassword' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
 complete -c manage -n '__manage_using_command changepassword' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
@@ -56,7 +120,7 @@ complete -c manage -n '__manage_using_command changepassword' -l force-color -d 
 complete -c manage -n '__manage_using_command changepassword' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # check
-complete -c manage -n '__manage_using_command check' -a '(__manage_values apps)'
+complete -c manage -n '__manage_using_command check; and __manage_position_is check 0+ -t --tag --fail-level --format --settings -v --verbosity' -a '(__manage_values apps)'
 complete -c manage -n '__manage_using_command check' -s t -l tag -x -a 'commands database models security settings' -d 'Run only checks labeled with given tag.'
 complete -c manage -n '__manage_using_command check' -l list-tags -d 'List available tags.'
 complete -c manage -n '__manage_using_command check' -l deploy -d 'Check deployment settings.'
@@ -70,7 +134,7 @@ complete -c manage -n '__manage_using_command check' -l force-color -d 'Force co
 complete -c manage -n '__manage_using_command check' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # completion
-complete -c manage -n '__manage_using_command completion' -a 'bash zsh fish'
+complete -c manage -n '__manage_using_command completion; and __manage_position_is completion 0 --settings -v --verbosity' -a 'bash zsh fish'
 complete -c manage -n '__manage_using_command completion' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
 complete -c manage -n '__manage_using_command completion' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
 complete -c manage -n '__manage_using_command completion' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
@@ -91,7 +155,7 @@ complete -c manage -n '__manage_using_command createsuperuser' -l force-color -d
 complete -c manage -n '__manage_using_command createsuperuser' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # createtoken
-complete -c manage -n '__manage_using_command createtoken' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command createtoken; and __manage_position_is createtoken 0 --settings -v --verbosity' -a '(__fish_complete_path (commandline -ct))'
 complete -c manage -n '__manage_using_command createtoken' -l revoke -d 'Delete every token of the user instead of making one.'
 complete -c manage -n '__manage_using_command createtoken' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
 complete -c manage -n '__manage_using_command createtoken' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
@@ -100,7 +164,7 @@ complete -c manage -n '__manage_using_command createtoken' -l force-color -d 'Fo
 complete -c manage -n '__manage_using_command createtoken' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # dbshell
-complete -c manage -n '__manage_using_command dbshell' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command dbshell; and __manage_position_is dbshell 0+ --settings -v --verbosity' -a '(__fish_complete_path (commandline -ct))'
 complete -c manage -n '__manage_using_command dbshell' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
 complete -c manage -n '__manage_using_command dbshell' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
 complete -c manage -n '__manage_using_command dbshell' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
@@ -108,10 +172,10 @@ complete -c manage -n '__manage_using_command dbshell' -l force-color -d 'Force 
 complete -c manage -n '__manage_using_command dbshell' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # enqueue
-complete -c manage -n '__manage_using_command enqueue' -a '(__fish_complete_path (commandline -ct))'
-complete -c manage -n '__manage_using_command enqueue' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command enqueue; and __manage_position_is enqueue 0 --payload --queue --priority --delay --at --unique-key --format --settings -v --verbosity' -a '(__manage_values tasks)'
+complete -c manage -n '__manage_using_command enqueue; and __manage_position_is enqueue 1+ --payload --queue --priority --delay --at --unique-key --format --settings -v --verbosity' -a '(__fish_complete_path (commandline -ct))'
 complete -c manage -n '__manage_using_command enqueue' -l payload -x -a '(__fish_complete_path (commandline -ct))' -d 'The payload as a JSON object.'
-complete -c manage -n '__manage_using_command enqueue' -l queue -x -a '(__fish_complete_path (commandline -ct))' -d 'The queue to put the job on (default: the task\'s queue).'
+complete -c manage -n '__manage_using_command enqueue' -l queue -x -a '(__manage_values queues)' -d 'The queue to put the job on (default: the task\'s queue).'
 complete -c manage -n '__manage_using_command enqueue' -l priority -x -a '(__fish_complete_path (commandline -ct))' -d 'Higher runs first (default: the task\'s priority).'
 complete -c manage -n '__manage_using_command enqueue' -l delay -x -a '(__fish_complete_path (commandline -ct))' -d 'Run no earlier than this long from now: 30s, 5m, 2h.'
 complete -c manage -n '__manage_using_command enqueue' -l at -x -a '(__fish_complete_path (commandline -ct))' -d 'Run no earlier than this time (ISO 8601, e.g. 2026-12-01T09:00:00Z).'
@@ -129,22 +193,26 @@ complete -c manage -n '__manage_using_command evals' -s v -l verbosity -x -a '0 
 complete -c manage -n '__manage_using_command evals' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
 complete -c manage -n '__manage_using_command evals' -l force-color -d 'Force colorization of the command output.'
 complete -c manage -n '__manage_using_command evals' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
-complete -c manage -n '__manage_using_command evals' -f -a 'compare' -d 'Compares run B with run A: per case fixed, regressed, unchanged; per scorer, the mean score\'s change.'
-complete -c manage -n '__manage_using_command evals' -f -a 'list' -d 'Lists the suites and the latest runs.'
-complete -c manage -n '__manage_using_command evals' -l limit -x -a '(__fish_complete_path (commandline -ct))' -d 'At most this many runs.'
-complete -c manage -n '__manage_using_command evals' -f -a 'run' -d 'Runs suites and gates on their pass rates.'
-complete -c manage -n '__manage_using_command evals' -l filter -x -a '(__fish_complete_path (commandline -ct))' -d 'Only cases whose id or tag contains this (* as a wildcard).'
-complete -c manage -n '__manage_using_command evals' -l repeat -x -a '(__fish_complete_path (commandline -ct))' -d 'Run each case this many times.'
-complete -c manage -n '__manage_using_command evals' -s j -l concurrency -x -a '(__fish_complete_path (commandline -ct))' -d 'Cases asked at the same time.'
-complete -c manage -n '__manage_using_command evals' -l baseline -x -a '(__fish_complete_path (commandline -ct))' -d 'Compare with this run: latest or a run id.'
-complete -c manage -n '__manage_using_command evals' -l fail-under -x -a '(__fish_complete_path (commandline -ct))' -d 'Fail when the pass rate is under this (0 to 1), whatever the suite\'s threshold.'
-complete -c manage -n '__manage_using_command evals' -l fail-on-regression -d 'Fail when a case that passed in the baseline fails now.'
-complete -c manage -n '__manage_using_command evals' -l max-errors -x -a '(__fish_complete_path (commandline -ct))' -d 'Provider errors tolerated before exit status 3.'
-complete -c manage -n '__manage_using_command evals' -l no-cache -d 'Ask the provider even when an answer is cached.'
-complete -c manage -n '__manage_using_command evals' -l format -x -a 'table json junit markdown' -d 'Report format: table, json, junit or markdown.'
-complete -c manage -n '__manage_using_command evals' -l output -s o -x -a '(__fish_complete_path (commandline -ct))' -d 'Write the report to this file instead of standard output.'
-complete -c manage -n '__manage_using_command evals' -f -a 'show' -d 'Shows a run: totals and every case.'
-complete -c manage -n '__manage_using_command evals' -l format -x -a 'table json junit markdown' -d 'Report format: table, json, junit or markdown.'
+complete -c manage -n '__manage_needs_subcommand evals' -f -a 'compare' -d 'Compares run B with run A: per case fixed, regressed, unchanged; per scorer, the mean score\'s change.'
+complete -c manage -n '__manage_using_subcommand evals compare; and __manage_position_is compare 0 --settings -v --verbosity' -a '(__manage_values runs)'
+complete -c manage -n '__manage_using_subcommand evals compare; and __manage_position_is compare 1 --settings -v --verbosity' -a '(__manage_values runs)'
+complete -c manage -n '__manage_needs_subcommand evals' -f -a 'list' -d 'Lists the suites and the latest runs.'
+complete -c manage -n '__manage_using_subcommand evals list' -l limit -x -a '(__fish_complete_path (commandline -ct))' -d 'At most this many runs.'
+complete -c manage -n '__manage_needs_subcommand evals' -f -a 'run' -d 'Runs suites and gates on their pass rates.'
+complete -c manage -n '__manage_using_subcommand evals run; and __manage_position_is run 0+ --filter --repeat -j --concurrency --baseline --fail-under --max-errors --format --output -o --settings -v --verbosity' -a '(__manage_values suites)'
+complete -c manage -n '__manage_using_subcommand evals run' -l filter -x -a '(__fish_complete_path (commandline -ct))' -d 'Only cases whose id or tag contains this (* as a wildcard).'
+complete -c manage -n '__manage_using_subcommand evals run' -l repeat -x -a '(__fish_complete_path (commandline -ct))' -d 'Run each case this many times.'
+complete -c manage -n '__manage_using_subcommand evals run' -s j -l concurrency -x -a '(__fish_complete_path (commandline -ct))' -d 'Cases asked at the same time.'
+complete -c manage -n '__manage_using_subcommand evals run' -l baseline -x -a '(__fish_complete_path (commandline -ct))' -d 'Compare with this run: latest or a run id.'
+complete -c manage -n '__manage_using_subcommand evals run' -l fail-under -x -a '(__fish_complete_path (commandline -ct))' -d 'Fail when the pass rate is under this (0 to 1), whatever the suite\'s threshold.'
+complete -c manage -n '__manage_using_subcommand evals run' -l fail-on-regression -d 'Fail when a case that passed in the baseline fails now.'
+complete -c manage -n '__manage_using_subcommand evals run' -l max-errors -x -a '(__fish_complete_path (commandline -ct))' -d 'Provider errors tolerated before exit status 3.'
+complete -c manage -n '__manage_using_subcommand evals run' -l no-cache -d 'Ask the provider even when an answer is cached.'
+complete -c manage -n '__manage_using_subcommand evals run' -l format -x -a 'table json junit markdown' -d 'Report format: table, json, junit or markdown.'
+complete -c manage -n '__manage_using_subcommand evals run' -l output -s o -x -a '(__fish_complete_path (commandline -ct))' -d 'Write the report to this file instead of standard output.'
+complete -c manage -n '__manage_needs_subcommand evals' -f -a 'show' -d 'Shows a run: totals and every case.'
+complete -c manage -n '__manage_using_subcommand evals show; and __manage_position_is show 0 --format --settings -v --verbosity' -a '(__manage_values runs)'
+complete -c manage -n '__manage_using_subcommand evals show' -l format -x -a 'table json junit markdown' -d 'Report format: table, json, junit or markdown.'
 
 # jobs
 complete -c manage -n '__manage_using_command jobs' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
@@ -152,24 +220,27 @@ complete -c manage -n '__manage_using_command jobs' -s v -l verbosity -x -a '0 1
 complete -c manage -n '__manage_using_command jobs' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
 complete -c manage -n '__manage_using_command jobs' -l force-color -d 'Force colorization of the command output.'
 complete -c manage -n '__manage_using_command jobs' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
-complete -c manage -n '__manage_using_command jobs' -f -a 'cancel' -d 'Cancels a job that has not finished.'
-complete -c manage -n '__manage_using_command jobs' -l format -x -a 'text json' -d 'Output format: text or json.'
-complete -c manage -n '__manage_using_command jobs' -f -a 'list' -d 'Lists jobs, newest first, with counts per state.'
-complete -c manage -n '__manage_using_command jobs' -l state -x -a 'scheduled ready running succeeded retrying dead cancelled' -d 'Only jobs in this state.'
-complete -c manage -n '__manage_using_command jobs' -l task -x -a '(__fish_complete_path (commandline -ct))' -d 'Only jobs of this task.'
-complete -c manage -n '__manage_using_command jobs' -l limit -x -a '(__fish_complete_path (commandline -ct))' -d 'At most this many jobs.'
-complete -c manage -n '__manage_using_command jobs' -l format -x -a 'text json' -d 'Output format: text or json.'
-complete -c manage -n '__manage_using_command jobs' -f -a 'purge' -d 'Deletes finished jobs older than a given age.'
-complete -c manage -n '__manage_using_command jobs' -l older-than -x -a '(__fish_complete_path (commandline -ct))' -d 'Delete succeeded, dead and cancelled jobs that finished longer ago than this: 7d, 12h.'
-complete -c manage -n '__manage_using_command jobs' -l format -x -a 'text json' -d 'Output format: text or json.'
-complete -c manage -n '__manage_using_command jobs' -f -a 'retry' -d 'Runs a finished job again, or every dead job with --dead.'
-complete -c manage -n '__manage_using_command jobs' -l dead -d 'Retry every dead job.'
-complete -c manage -n '__manage_using_command jobs' -l format -x -a 'text json' -d 'Output format: text or json.'
-complete -c manage -n '__manage_using_command jobs' -f -a 'show' -d 'Shows one job: payload, result, last error, lease.'
-complete -c manage -n '__manage_using_command jobs' -l format -x -a 'text json' -d 'Output format: text or json.'
+complete -c manage -n '__manage_needs_subcommand jobs' -f -a 'cancel' -d 'Cancels a job that has not finished.'
+complete -c manage -n '__manage_using_subcommand jobs cancel; and __manage_position_is cancel 0 --format --settings -v --verbosity' -a '(__manage_values jobs)'
+complete -c manage -n '__manage_using_subcommand jobs cancel' -l format -x -a 'text json' -d 'Output format: text or json.'
+complete -c manage -n '__manage_needs_subcommand jobs' -f -a 'list' -d 'Lists jobs, newest first, with counts per state.'
+complete -c manage -n '__manage_using_subcommand jobs list' -l state -x -a 'scheduled ready running succeeded retrying dead cancelled' -d 'Only jobs in this state.'
+complete -c manage -n '__manage_using_subcommand jobs list' -l task -x -a '(__fish_complete_path (commandline -ct))' -d 'Only jobs of this task.'
+complete -c manage -n '__manage_using_subcommand jobs list' -l limit -x -a '(__fish_complete_path (commandline -ct))' -d 'At most this many jobs.'
+complete -c manage -n '__manage_using_subcommand jobs list' -l format -x -a 'text json' -d 'Output format: text or json.'
+complete -c manage -n '__manage_needs_subcommand jobs' -f -a 'purge' -d 'Deletes finished jobs older than a given age.'
+complete -c manage -n '__manage_using_subcommand jobs purge' -l older-than -x -a '(__fish_complete_path (commandline -ct))' -d 'Delete succeeded, dead and cancelled jobs that finished longer ago than this: 7d, 12h.'
+complete -c manage -n '__manage_using_subcommand jobs purge' -l format -x -a 'text json' -d 'Output format: text or json.'
+complete -c manage -n '__manage_needs_subcommand jobs' -f -a 'retry' -d 'Runs a finished job again, or every dead job with --dead.'
+complete -c manage -n '__manage_using_subcommand jobs retry; and __manage_position_is retry 0 --format --settings -v --verbosity' -a '(__manage_values jobs)'
+complete -c manage -n '__manage_using_subcommand jobs retry' -l dead -d 'Retry every dead job.'
+complete -c manage -n '__manage_using_subcommand jobs retry' -l format -x -a 'text json' -d 'Output format: text or json.'
+complete -c manage -n '__manage_needs_subcommand jobs' -f -a 'show' -d 'Shows one job: payload, result, last error, lease.'
+complete -c manage -n '__manage_using_subcommand jobs show; and __manage_position_is show 0 --format --settings -v --verbosity' -a '(__manage_values jobs)'
+complete -c manage -n '__manage_using_subcommand jobs show' -l format -x -a 'text json' -d 'Output format: text or json.'
 
 # makemigrations
-complete -c manage -n '__manage_using_command makemigrations' -a '(__manage_values apps)'
+complete -c manage -n '__manage_using_command makemigrations; and __manage_position_is makemigrations 0+ -n --name --settings -v --verbosity' -a '(__manage_values apps)'
 complete -c manage -n '__manage_using_command makemigrations' -l dry-run -d 'Just show what migrations would be made; don\'t actually write them.'
 complete -c manage -n '__manage_using_command makemigrations' -l merge -d 'Enable fixing of migration conflicts.'
 complete -c manage -n '__manage_using_command makemigrations' -l empty -d 'Create an empty migration.'
@@ -193,8 +264,8 @@ complete -c manage -n '__manage_using_command manpages' -l force-color -d 'Force
 complete -c manage -n '__manage_using_command manpages' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # migrate
-complete -c manage -n '__manage_using_command migrate' -a '(__manage_values apps)'
-complete -c manage -n '__manage_using_command migrate' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command migrate; and __manage_position_is migrate 0 --lock-timeout --settings -v --verbosity' -a '(__manage_values apps)'
+complete -c manage -n '__manage_using_command migrate; and __manage_position_is migrate 1 --lock-timeout --settings -v --verbosity' -a '(__manage_values migrate-targets (commandline -opc)[2..-1])'
 complete -c manage -n '__manage_using_command migrate' -l fake -d 'Mark migrations as run without actually running them.'
 complete -c manage -n '__manage_using_command migrate' -l fake-initial -d 'Detect if tables already exist and fake-apply initial migrations if so.'
 complete -c manage -n '__manage_using_command migrate' -l plan -d 'Shows a list of the migration actions that will be performed.'
@@ -209,8 +280,8 @@ complete -c manage -n '__manage_using_command migrate' -l force-color -d 'Force 
 complete -c manage -n '__manage_using_command migrate' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # optimizemigration
-complete -c manage -n '__manage_using_command optimizemigration' -a '(__manage_values apps)'
-complete -c manage -n '__manage_using_command optimizemigration' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command optimizemigration; and __manage_position_is optimizemigration 0 --settings -v --verbosity' -a '(__manage_values apps)'
+complete -c manage -n '__manage_using_command optimizemigration; and __manage_position_is optimizemigration 1 --settings -v --verbosity' -a '(__manage_values migrations (commandline -opc)[2..-1])'
 complete -c manage -n '__manage_using_command optimizemigration' -l check -d 'Exit with a non-zero status if the migration can be optimized.'
 complete -c manage -n '__manage_using_command optimizemigration' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
 complete -c manage -n '__manage_using_command optimizemigration' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
@@ -219,7 +290,7 @@ complete -c manage -n '__manage_using_command optimizemigration' -l force-color 
 complete -c manage -n '__manage_using_command optimizemigration' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # runserver
-complete -c manage -n '__manage_using_command runserver' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command runserver; and __manage_position_is runserver 0 --settings -v --verbosity' -a '(__fish_complete_path (commandline -ct))'
 complete -c manage -n '__manage_using_command runserver' -s 6 -l ipv6 -d 'Tells the server to use an IPv6 address.'
 complete -c manage -n '__manage_using_command runserver' -l noreload -d 'Tells the server NOT to reload the models when project files change.'
 complete -c manage -n '__manage_using_command runserver' -l skip-checks -d 'Skip system checks.'
@@ -240,7 +311,7 @@ complete -c manage -n '__manage_using_command shell' -l force-color -d 'Force co
 complete -c manage -n '__manage_using_command shell' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # showmigrations
-complete -c manage -n '__manage_using_command showmigrations' -a '(__manage_values apps)'
+complete -c manage -n '__manage_using_command showmigrations; and __manage_position_is showmigrations 0+ --format --settings -v --verbosity' -a '(__manage_values apps)'
 complete -c manage -n '__manage_using_command showmigrations' -s l -l list -d 'Shows a list of all migrations and which are applied. With a verbosity level of 2 or above, the applied datetimes will be included.'
 complete -c manage -n '__manage_using_command showmigrations' -s p -l plan -d 'Shows all migrations in the order they will be applied. With a verbosity level of 2 or above all direct migration dependencies and reverse dependencies (run_before) will be included.'
 complete -c manage -n '__manage_using_command showmigrations' -l format -x -a 'text json' -d 'Output format.'
@@ -251,8 +322,8 @@ complete -c manage -n '__manage_using_command showmigrations' -l force-color -d 
 complete -c manage -n '__manage_using_command showmigrations' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # sqlmigrate
-complete -c manage -n '__manage_using_command sqlmigrate' -a '(__manage_values apps)'
-complete -c manage -n '__manage_using_command sqlmigrate' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command sqlmigrate; and __manage_position_is sqlmigrate 0 --settings -v --verbosity' -a '(__manage_values apps)'
+complete -c manage -n '__manage_using_command sqlmigrate; and __manage_position_is sqlmigrate 1 --settings -v --verbosity' -a '(__manage_values migrations (commandline -opc)[2..-1])'
 complete -c manage -n '__manage_using_command sqlmigrate' -l backwards -d 'Creates SQL to unapply the migration, rather than to apply it'
 complete -c manage -n '__manage_using_command sqlmigrate' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
 complete -c manage -n '__manage_using_command sqlmigrate' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
@@ -261,8 +332,8 @@ complete -c manage -n '__manage_using_command sqlmigrate' -l force-color -d 'For
 complete -c manage -n '__manage_using_command sqlmigrate' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # squashmigrations
-complete -c manage -n '__manage_using_command squashmigrations' -a '(__manage_values apps)'
-complete -c manage -n '__manage_using_command squashmigrations' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command squashmigrations; and __manage_position_is squashmigrations 0 --squashed-name --settings -v --verbosity' -a '(__manage_values apps)'
+complete -c manage -n '__manage_using_command squashmigrations; and __manage_position_is squashmigrations 1+ --squashed-name --settings -v --verbosity' -a '(__manage_values migrations (commandline -opc)[2..-1])'
 complete -c manage -n '__manage_using_command squashmigrations' -l no-optimize -d 'Do not try to optimize the squashed operations.'
 complete -c manage -n '__manage_using_command squashmigrations' -l noinput -l no-input -d 'Tells manage to NOT prompt the user for input of any kind.'
 complete -c manage -n '__manage_using_command squashmigrations' -l squashed-name -x -a '(__fish_complete_path (commandline -ct))' -d 'Sets the name of the new squashed migration.'
@@ -273,8 +344,8 @@ complete -c manage -n '__manage_using_command squashmigrations' -l force-color -
 complete -c manage -n '__manage_using_command squashmigrations' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # startapp
-complete -c manage -n '__manage_using_command startapp' -a '(__fish_complete_path (commandline -ct))'
-complete -c manage -n '__manage_using_command startapp' -a '(__fish_complete_directories)'
+complete -c manage -n '__manage_using_command startapp; and __manage_position_is startapp 0 --settings -v --verbosity' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command startapp; and __manage_position_is startapp 1 --settings -v --verbosity' -a '(__fish_complete_directories)'
 complete -c manage -n '__manage_using_command startapp' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
 complete -c manage -n '__manage_using_command startapp' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
 complete -c manage -n '__manage_using_command startapp' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
@@ -282,8 +353,8 @@ complete -c manage -n '__manage_using_command startapp' -l force-color -d 'Force
 complete -c manage -n '__manage_using_command startapp' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # startproject
-complete -c manage -n '__manage_using_command startproject' -a '(__fish_complete_path (commandline -ct))'
-complete -c manage -n '__manage_using_command startproject' -a '(__fish_complete_directories)'
+complete -c manage -n '__manage_using_command startproject; and __manage_position_is startproject 0 --settings -v --verbosity' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command startproject; and __manage_position_is startproject 1 --settings -v --verbosity' -a '(__fish_complete_directories)'
 complete -c manage -n '__manage_using_command startproject' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
 complete -c manage -n '__manage_using_command startproject' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
 complete -c manage -n '__manage_using_command startproject' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'
@@ -291,7 +362,7 @@ complete -c manage -n '__manage_using_command startproject' -l force-color -d 'F
 complete -c manage -n '__manage_using_command startproject' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # worker
-complete -c manage -n '__manage_using_command worker' -l queue -x -a '(__fish_complete_path (commandline -ct))' -d 'A queue to take jobs from (repeatable; default: all).'
+complete -c manage -n '__manage_using_command worker' -l queue -x -a '(__manage_values queues)' -d 'A queue to take jobs from (repeatable; default: all).'
 complete -c manage -n '__manage_using_command worker' -l concurrency -x -a '(__fish_complete_path (commandline -ct))' -d 'Jobs run at the same time.'
 complete -c manage -n '__manage_using_command worker' -l burst -d 'Exit when no job is ready instead of waiting for more.'
 complete -c manage -n '__manage_using_command worker' -l max-jobs -x -a '(__fish_complete_path (commandline -ct))' -d 'Exit after this many jobs.'

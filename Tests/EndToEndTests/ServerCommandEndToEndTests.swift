@@ -1,6 +1,9 @@
 import Foundation
 import ManageCore
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `manage runserver` as a command: the banner, Django's address errors, a port in use, the
 /// secret_key requirement, and reloading when a models.yaml changes.
@@ -81,6 +84,44 @@ struct ServerCommandEndToEndTests {
     #expect(missing.status == 1 && missing.stderr.contains("User 'nobody' does not exist."))
     let revoked = try Manage.run(["createtoken", "admin", "--revoke"], in: server.project.path)
     #expect(revoked.stdout == "Revoked 1 token(s) of 'admin'.\n")
-    #expect(try server.api("GET", "/api/blog/post/", token: server.adminToken).status == 401)
+    let afterRevoke = try server.api("GET", "/api/blog/post/", token: server.adminToken)
+    #expect(afterRevoke.status == 401 && afterRevoke.object["detail"] as? String == "Invalid token.")
+    // No tokens for an inactive user: the API would refuse them anyway.
+    try connection.run("UPDATE auth_user SET is_active = 0 WHERE username = 'reader'")
+    let inactive = try Manage.run(["createtoken", "reader"], in: server.project.path)
+    #expect(inactive.status == 1 && inactive.stderr.contains("User 'reader' is inactive."), "\(inactive.stderr)")
+  }
+
+  /// Issue 13: a connection that never finishes its request head is closed, and meanwhile the
+  /// server answers everyone else.
+  @Test func aStalledRequestIsClosedAndOthersAreServed() throws {
+    let server = try RunningServer()
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+    let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    #expect(connected == 0)
+    let partial = Array("GET /api/ HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8)
+    _ = partial.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    #expect(try server.api("GET", "/api/blog/post/", token: server.adminToken).status == 200, "others are served meanwhile")
+    var limit = timeval(tv_sec: 25, tv_usec: 0)
+    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+    let started = Date()
+    var buffer = [UInt8](repeating: 0, count: 64)
+    // A byte every second keeps it from idling; the head deadline closes it all the same.
+    var closed = false
+    while Date().timeIntervalSince(started) < 20 {
+      _ = [UInt8(ascii: "a")].withUnsafeBytes { send(descriptor, $0.baseAddress, 1, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+      var poll = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+      if Glibc.poll(&poll, 1, 1000) > 0 {
+        closed = recv(descriptor, &buffer, buffer.count, 0) <= 0
+        break
+      }
+    }
+    #expect(closed, "closed by the server")
+    #expect(Date().timeIntervalSince(started) < 15, "within the 10 s head timeout")
   }
 }

@@ -84,3 +84,35 @@ struct SiteRespondTests {
     #expect(f.reports.isEmpty, "\(f.reports.prefix(3))")
   }
 }
+
+@Suite("Server limits")
+struct ServerLimitsTests {
+  @Test func regexesThatBacktrackExponentiallyAreRefused() {
+    for pattern in ["^(a+)+$", "(x*)*", "((ab)+c)+", "(a{1,}){2,}", "(\\w+\\s?)+$"] {
+      #expect(RegexGuard.problem(pattern) != nil, "\(pattern)")
+    }
+    for pattern in ["^a+$", "(ab)+", "[(a+)+]", "\\(a+\\)+", "(a|b)*c", "colou?r", "^(\\d{3})-(\\d{4})$", "(a+)?"] {
+      #expect(RegexGuard.problem(pattern) == nil, "\(pattern)")
+    }
+  }
+
+  @Test func aRegexFilterThatCouldHangIsA400() throws {
+    let f = try SiteFixture()
+    let reply = f.respond("GET", "/api/blog/post/?title__regex=" + WebRequest.encode("^(a+)+$"), token: f.adminToken)
+    #expect(reply.status == 400)
+    #expect(f.errors(reply)["title__regex"]?.first?.contains("nested quantifiers") == true)
+  }
+
+  @Test func aQueryPastTheTimeLimitIsInterrupted() throws {
+    let connection = try Connection(path: ":memory:")
+    let started = Date()
+    #expect(throws: SQLiteError.self) {
+      try connection.withTimeLimit(0.3) {
+        _ = try connection.scalar("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n")
+      }
+    }
+    #expect(Date().timeIntervalSince(started) < 5)
+    // The handler is gone afterwards: the connection works without a limit.
+    #expect(try connection.scalar("SELECT 1") == .integer(1))
+  }
+}

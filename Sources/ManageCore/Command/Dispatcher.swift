@@ -7,24 +7,29 @@ import Foundation
 public struct Dispatcher {
   public let commands: [any ManageCommand.Type]
   public let checks: [SystemCheck]
+  /// The modules' completion sources, by kind.
+  public let completions: [String: CompletionSource]
   public let environment: [String: String]
   public let currentDirectory: String
 
   public init(
-    commands: [any ManageCommand.Type], checks: [SystemCheck] = CoreChecks.all,
+    commands: [any ManageCommand.Type], checks: [SystemCheck] = CoreChecks.all, completions: [CompletionSource] = [],
     environment: [String: String] = ProcessInfo.processInfo.environment,
     currentDirectory: String = FileManager.default.currentDirectoryPath
   ) {
     self.commands = commands.sorted { $0._commandName < $1._commandName }
     self.checks = checks
+    self.completions = Dictionary(completions.map { ($0.kind, $0) }) { first, _ in first }
     self.environment = environment
     self.currentDirectory = currentDirectory
     RegisteredCommands.set(self.commands)
   }
 
   /// Runs the process's arguments and exits with the command's code.
-  public static func main(commands: [any ManageCommand.Type], checks: [SystemCheck] = CoreChecks.all) async -> Never {
-    let dispatcher = Dispatcher(commands: commands, checks: checks)
+  public static func main(
+    commands: [any ManageCommand.Type], checks: [SystemCheck] = CoreChecks.all, completions: [CompletionSource] = []
+  ) async -> Never {
+    let dispatcher = Dispatcher(commands: commands, checks: checks, completions: completions)
     let code = await dispatcher.run(Array(CommandLine.arguments.dropFirst()))
     exit(code)
   }
@@ -206,7 +211,8 @@ public struct Dispatcher {
         explicit: settingsPath, environment: environment, currentDirectory: currentDirectory)).loadSchema()
       values = schema?.models.map(\.label) ?? []
     default:
-      values = []
+      let settings = try? SettingsLoader.load(explicit: settingsPath, environment: environment, currentDirectory: currentDirectory)
+      values = completions[kind]?.values(CompletionRequest(settings: settings, words: Array(arguments.dropFirst()))) ?? []
     }
     if !values.isEmpty { console.print(values.joined(separator: "\n")) }
     return 0

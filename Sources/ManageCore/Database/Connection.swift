@@ -126,6 +126,29 @@ public final class Connection {
 
   /// Runs `body` waiting at most `milliseconds` for a lock, for work worth doing only when the
   /// database is free now (a last-used timestamp), then restores the usual timeout.
+  /// Runs `body` with every statement stopped once `seconds` have passed since it began
+  /// (SQLite's progress handler, checked every few thousand virtual-machine steps): a
+  /// pathological filter fails with SQLITE_INTERRUPT instead of holding a server thread.
+  public func withTimeLimit<T>(_ seconds: Double, _ body: () throws -> T) rethrows -> T {
+    let deadline = Deadline(DispatchTime.now().uptimeNanoseconds + UInt64(max(seconds, 0) * 1_000_000_000))
+    let context = Unmanaged.passRetained(deadline).toOpaque()
+    sqlite3_progress_handler(handle, 4_000, { raw in
+      guard let raw else { return 0 }
+      return DispatchTime.now().uptimeNanoseconds > Unmanaged<Deadline>.fromOpaque(raw).takeUnretainedValue().nanoseconds ? 1 : 0
+    }, context)
+    defer {
+      sqlite3_progress_handler(handle, 0, nil, nil)
+      Unmanaged<Deadline>.fromOpaque(context).release()
+    }
+    return try body()
+  }
+
+  /// A moment on the monotonic clock, for `withTimeLimit`'s C callback.
+  private final class Deadline {
+    let nanoseconds: UInt64
+    init(_ nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
+  }
+
   public func withBusyTimeout<T>(_ milliseconds: Int32, _ body: () throws -> T) rethrows -> T {
     let usual = busyTimeout
     sqlite3_busy_timeout(handle, milliseconds)

@@ -34,7 +34,7 @@ struct EvalsRunCommand: ManageCommand {
   static let configuration = CommandConfiguration(commandName: "run", abstract: "Runs suites and gates on their pass rates.")
   static let group = "evals"
 
-  @Argument(help: "Suites to run (all when none): evals/NAME.yaml in any app.")
+  @Argument(help: "Suites to run (all when none): evals/NAME.yaml in any app.", completion: .suiteNames)
   var suites: [String] = []
 
   @Option(help: "Only cases whose id or tag contains this (* as a wildcard).")
@@ -230,7 +230,7 @@ struct EvalsShowCommand: ManageCommand {
   static let configuration = CommandConfiguration(commandName: "show", abstract: "Shows a run: totals and every case.")
   static let group = "evals"
 
-  @Argument(help: "The run's id (or latest).")
+  @Argument(help: "The run's id (or latest).", completion: .evalRunIDs)
   var run: String
 
   @Option(help: "Report format: table, json, junit or markdown.")
@@ -264,10 +264,10 @@ struct EvalsCompareCommand: ManageCommand {
   static let configuration = CommandConfiguration(commandName: "compare", abstract: "Compares run B with run A: per case fixed, regressed, unchanged; per scorer, the mean score's change.")
   static let group = "evals"
 
-  @Argument(help: "The baseline run.")
+  @Argument(help: "The baseline run.", completion: .evalRunIDs)
   var a: Int64
 
-  @Argument(help: "The run to compare with it.")
+  @Argument(help: "The run to compare with it.", completion: .evalRunIDs)
   var b: Int64
 
   @OptionGroup(title: "Global Options")

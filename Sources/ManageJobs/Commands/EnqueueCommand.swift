@@ -15,7 +15,7 @@ public struct EnqueueCommand: ManageCommand {
       """)
   public static let group = "jobs"
 
-  @Argument(help: "The task to run, as declared in an app's tasks.yaml.")
+  @Argument(help: "The task to run, as declared in an app's tasks.yaml.", completion: .taskNames)
   var task: String
 
   @Argument(help: "Payload fields as key=value (instead of --payload).")
@@ -24,7 +24,7 @@ public struct EnqueueCommand: ManageCommand {
   @Option(help: "The payload as a JSON object.")
   var payload: String?
 
-  @Option(help: "The queue to put the job on (default: the task's queue).")
+  @Option(help: "The queue to put the job on (default: the task's queue).", completion: .queueNames)
   var queue: String?
 
   @Option(help: "Higher runs first (default: the task's priority).")

@@ -64,7 +64,7 @@ struct JobsShowCommand: ManageCommand {
   static let configuration = CommandConfiguration(commandName: "show", abstract: "Shows one job: payload, result, last error, lease.")
   static let group = "jobs"
 
-  @Argument(help: "The job's id.")
+  @Argument(help: "The job's id.", completion: .jobIDs)
   var id: Int64
 
   @Option(help: "Output format: text or json.")
@@ -102,7 +102,7 @@ struct JobsRetryCommand: ManageCommand {
   static let configuration = CommandConfiguration(commandName: "retry", abstract: "Runs a finished job again, or every dead job with --dead.")
   static let group = "jobs"
 
-  @Argument(help: "The job's id.")
+  @Argument(help: "The job's id.", completion: .jobIDs)
   var id: Int64?
 
   @Flag(help: "Retry every dead job.")
@@ -144,7 +144,7 @@ struct JobsCancelCommand: ManageCommand {
   static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancels a job that has not finished.")
   static let group = "jobs"
 
-  @Argument(help: "The job's id.")
+  @Argument(help: "The job's id.", completion: .jobIDs)
   var id: Int64
 
   @Option(help: "Output format: text or json.")

@@ -18,7 +18,7 @@ public struct WorkerCommand: ManageCommand {
       """)
   public static let group = "jobs"
 
-  @Option(name: .customLong("queue"), help: "A queue to take jobs from (repeatable; default: all).")
+  @Option(name: .customLong("queue"), help: "A queue to take jobs from (repeatable; default: all).", completion: .queueNames)
   var queues: [String] = []
 
   @Option(help: "Jobs run at the same time.")

@@ -19,7 +19,7 @@ public struct MigrateCommand: ManageCommand {
   @Argument(help: "App label of an application to synchronize the state.", completion: .appLabels)
   var appLabel: String?
 
-  @Argument(help: "Database state will be brought to the state after that migration. Use the name \"zero\" to unapply all migrations.")
+  @Argument(help: "Database state will be brought to the state after that migration. Use the name \"zero\" to unapply all migrations.", completion: .migrateTargets)
   var migrationName: String?
 
   @Flag(help: "Mark migrations as run without actually running them.")

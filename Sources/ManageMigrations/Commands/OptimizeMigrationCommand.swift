@@ -11,7 +11,7 @@ public struct OptimizeMigrationCommand: ManageCommand {
   @Argument(help: "App label of the application to optimize the migration for.", completion: .appLabels)
   var appLabel: String
 
-  @Argument(help: "Migration name to optimize the operations for.")
+  @Argument(help: "Migration name to optimize the operations for.", completion: .migrationNames)
   var migrationName: String
 
   @Flag(help: "Exit with a non-zero status if the migration can be optimized.")

@@ -11,7 +11,7 @@ public struct SqlMigrateCommand: ManageCommand {
   @Argument(help: "App label of the application containing the migration.", completion: .appLabels)
   var appLabel: String
 
-  @Argument(help: "Migration name to print the SQL for.")
+  @Argument(help: "Migration name to print the SQL for.", completion: .migrationNames)
   var migrationName: String
 
   @Flag(help: "Creates SQL to unapply the migration, rather than to apply it")

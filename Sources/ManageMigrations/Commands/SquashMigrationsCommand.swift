@@ -12,7 +12,7 @@ public struct SquashMigrationsCommand: ManageCommand {
   @Argument(help: "App label of the application to squash migrations for.", completion: .appLabels)
   var appLabel: String
 
-  @Argument(help: "Migrations will be squashed starting from and including this migration (or, alone, until and including it).")
+  @Argument(help: "Migrations will be squashed starting from and including this migration (or, alone, until and including it).", completion: .migrationNames)
   var names: [String]
 
   @Flag(name: .customLong("no-optimize"), help: "Do not try to optimize the squashed operations.")

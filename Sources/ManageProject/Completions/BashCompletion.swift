@@ -1,4 +1,5 @@
 import Foundation
+import ManageCore
 
 /// Writes completions/manage.bash from the command definitions.
 ///
@@ -13,7 +14,7 @@ public enum BashCompletion {
       # ~/.local/share/bash-completion/completions/manage
 
       _manage_values() {
-          "${COMP_WORDS[0]}" ---complete "$1" 2>/dev/null
+          "${COMP_WORDS[0]}" ---complete "$@" 2>/dev/null
       }
 
       # Sets COMPREPLY to the words of $1 that start with the current word.
@@ -89,40 +90,41 @@ public enum BashCompletion {
           fi
 
       """
-    if positionals.isEmpty {
-      text += "    COMPREPLY=()\n"
-    } else {
-      // Which positional the cursor is on: count the earlier words that are not options or
-      // option values.
-      let takingValue = valueOptions.flatMap(\.spellings).joined(separator: "|")
-      text += """
-            local position=0 j seen=""
-            for ((j = 1; j < COMP_CWORD; j++)); do
-                if [[ -z "$seen" ]]; then
-                    [[ "${COMP_WORDS[j]}" == \(command.commandName) ]] && seen=1
-                    continue
-                fi
-                case "${COMP_WORDS[j]}" in
-        \(takingValue.isEmpty ? "" : "            \(takingValue)) ((j++)) ;;\n")            -*) ;;
-                    *) ((position++)) ;;
-                esac
-            done
-            case "$position" in
-
-        """
-      for (index, positional) in positionals.enumerated() {
-        let pattern = positional.isRepeating || index == positionals.count - 1 && positional.isRepeating ? "*" : "\(index)"
-        text += "        \(pattern)) \(action(positional.completion)) ;;\n"
-        if positional.isRepeating { break }
-      }
-      text += "        *) COMPREPLY=() ;;\n    esac\n"
-    }
+    text += positionalCases(positionals, after: command.commandName, valueOptions: valueOptions, indent: "    ")
     text += "}\n\n"
     return text
   }
 
+  /// The completion of a command's positionals: which one the cursor is on, counting the words
+  /// after `word` (the command or subcommand) that are not options or option values.
+  private static func positionalCases(_ positionals: [ArgumentDefinition], after word: String, valueOptions: [ArgumentDefinition], indent: String) -> String {
+    guard !positionals.isEmpty else { return "\(indent)COMPREPLY=()\n" }
+    let takingValue = valueOptions.flatMap(\.spellings).joined(separator: "|")
+    var text = """
+      local position=0 j seen=""
+      for ((j = 1; j < COMP_CWORD; j++)); do
+          if [[ -z "$seen" ]]; then
+              [[ "${COMP_WORDS[j]}" == \(word) ]] && seen=1
+              continue
+          fi
+          case "${COMP_WORDS[j]}" in
+      \(takingValue.isEmpty ? "" : "        \(takingValue)) ((j++)) ;;\n")        -*) ;;
+              *) ((position++)) ;;
+          esac
+      done
+      case "$position" in
+
+      """
+    for (index, positional) in positionals.enumerated() {
+      text += "    \(positional.isRepeating ? "*" : "\(index)")) \(action(positional.completion)) ;;\n"
+      if positional.isRepeating { break }
+    }
+    text += "    *) COMPREPLY=() ;;\nesac\n"
+    return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : indent + $0 }.joined(separator: "\n")
+  }
+
   /// A command with subcommands (`manage jobs list|show|…`): the subcommand names first, then
-  /// the chosen subcommand's options.
+  /// the chosen subcommand's options and positionals.
   private static func subcommandFunction(_ command: CommandDefinition) -> String {
     let own = command.visibleArguments.filter { !$0.isPositional }.flatMap(\.spellings).joined(separator: " ")
     var text = """
@@ -148,7 +150,9 @@ public enum BashCompletion {
       let options = subcommand.visibleArguments.filter { !$0.isPositional }
       text += "        \(subcommand.commandName))\n"
       text += "            case \"$prev\" in\n\(valueCases(options, indent: "                "))\n            esac\n"
-      text += "            [[ \"$cur\" == -* ]] && _manage_reply \"--help \(options.flatMap(\.spellings).joined(separator: " "))\"\n"
+      text += "            if [[ \"$cur\" == -* ]]; then _manage_reply \"--help \(options.flatMap(\.spellings).joined(separator: " "))\"; return; fi\n"
+      text += positionalCases(
+        subcommand.visibleArguments.filter(\.isPositional), after: subcommand.commandName, valueOptions: options.filter(\.takesValue), indent: "            ")
       text += "            return ;;\n"
     }
     text += "    esac\n    COMPREPLY=()\n}\n\n"
@@ -166,7 +170,9 @@ public enum BashCompletion {
     case .list(let values): "_manage_reply \"\(values.joined(separator: " "))\""
     case .file(let extensions): "_manage_files \"\(extensions.joined(separator: "|"))\""
     case .directory: "COMPREPLY=($(compgen -d -- \"$cur\"))"
-    case .dynamic(let kind): "_manage_reply \"$(_manage_values \(kind))\""
+    case .dynamic(let kind):
+      // Sources that depend on what is typed get the words before the cursor.
+      "_manage_reply \"$(_manage_values \(kind.replacingOccurrences(of: CompletionSource.typedWordsMarker, with: "\"${COMP_WORDS[@]:1:COMP_CWORD-1}\"")))\""
     case .shellCommand(let command): "_manage_reply \"$(\(command))\""
     case .none: "_manage_files"
     }

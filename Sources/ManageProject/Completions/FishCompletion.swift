@@ -1,4 +1,5 @@
 import Foundation
+import ManageCore
 
 /// Writes completions/manage.fish from the command definitions.
 public enum FishCompletion {
@@ -37,9 +38,73 @@ public enum FishCompletion {
           test "$(__manage_command)" = "$argv[1]"
       end
 
+      # The subcommand word: the first word after the command that is not an option.
+      function __manage_subcommand
+          set -l tokens (commandline -opc)
+          set -l command (__manage_command)
+          set -l seen 0
+          for token in $tokens[2..-1]
+              if test $seen -eq 0
+                  test "$token" = "$command"; and set seen 1
+                  continue
+              end
+              switch $token
+                  case '-*'
+                  case '*'
+                      echo $token
+                      return 0
+              end
+          end
+          return 1
+      end
+
+      function __manage_using_subcommand
+          __manage_using_command $argv[1]; and test "$(__manage_subcommand)" = "$argv[2]"
+      end
+
+      function __manage_needs_subcommand
+          __manage_using_command $argv[1]; and not __manage_subcommand >/dev/null
+      end
+
+      # Whether the cursor is on positional $argv[2] (0-based; N+ for N or later) after the
+      # word $argv[1] (the command or subcommand); the other arguments are options that take a value.
+      function __manage_position_is
+          set -l word $argv[1]
+          set -l wanted $argv[2]
+          set -l valued $argv[3..-1]
+          set -l tokens (commandline -opc)
+          set -l seen 0
+          set -l count 0
+          set -l skip 0
+          for token in $tokens[2..-1]
+              if test $seen -eq 0
+                  test "$token" = "$word"; and set seen 1
+                  continue
+              end
+              if test $skip -eq 1
+                  set skip 0
+                  continue
+              end
+              if contains -- $token $valued
+                  set skip 1
+                  continue
+              end
+              switch $token
+                  case '-*'
+                  case '*'
+                      set count (math $count + 1)
+              end
+          end
+          if string match -q -- '*+' $wanted
+              test $count -ge (string trim -r -c + -- $wanted)
+          else
+              test $count -eq $wanted
+          end
+      end
+
       function __manage_values
           set -l binary (commandline -opc)[1]
-          $binary ---complete $argv[1] 2>/dev/null
+          $binary ---complete $argv 2>/dev/null
       end
 
       complete -c manage -f
@@ -55,20 +120,33 @@ public enum FishCompletion {
     for command in root.visibleSubcommands {
       let condition = "-n '__manage_using_command \(command.commandName)'"
       text += "\n# \(command.commandName)\n"
+      let valued = command.visibleArguments.filter { !$0.isPositional && $0.takesValue }.flatMap(\.spellings).joined(separator: " ")
+      for (index, argument) in command.visibleArguments.filter(\.isPositional).enumerated() {
+        if let values = values(argument.completion) {
+          let position = "__manage_position_is \(command.commandName) \(index)\(argument.isRepeating ? "+" : "") \(valued)"
+          text += "complete -c manage -n '__manage_using_command \(command.commandName); and \(position)' \(values)\n"
+        }
+      }
       for argument in command.visibleArguments {
         if argument.isPositional {
-          if let values = values(argument.completion) {
-            text += "complete -c manage \(condition) \(values)\n"
-          }
+          continue
         } else {
           text += "complete -c manage \(condition)\(flags(argument))\n"
         }
       }
-      // Subcommands (`manage jobs list|show|…`) and each one's options.
+      // Subcommands (`manage jobs list|show|…`), then each one's options and positionals.
       for subcommand in command.visibleSubcommands {
-        text += "complete -c manage \(condition) -f -a '\(subcommand.commandName)' -d '\(escape(subcommand.abstract ?? ""))'\n"
+        text += "complete -c manage -n '__manage_needs_subcommand \(command.commandName)' -f -a '\(subcommand.commandName)' -d '\(escape(subcommand.abstract ?? ""))'\n"
+        let own = "-n '__manage_using_subcommand \(command.commandName) \(subcommand.commandName)'"
+        let valued = subcommand.visibleArguments.filter { !$0.isPositional && $0.takesValue }.flatMap(\.spellings).joined(separator: " ")
+        for (index, argument) in subcommand.visibleArguments.filter(\.isPositional).enumerated() {
+          if let values = values(argument.completion) {
+            let position = "__manage_position_is \(subcommand.commandName) \(index)\(argument.isRepeating ? "+" : "") \(valued)"
+            text += "complete -c manage -n '__manage_using_subcommand \(command.commandName) \(subcommand.commandName); and \(position)' \(values)\n"
+          }
+        }
         for argument in subcommand.visibleArguments where !argument.isPositional && argument.sectionTitle != "Global Options" {
-          text += "complete -c manage \(condition)\(flags(argument))\n"
+          text += "complete -c manage \(own)\(flags(argument))\n"
         }
       }
     }
@@ -93,7 +171,9 @@ public enum FishCompletion {
     case .list(let values): "-a '\(values.joined(separator: " "))'"
     case .file: "-a '(__fish_complete_path (commandline -ct))'"
     case .directory: "-a '(__fish_complete_directories)'"
-    case .dynamic(let kind): "-a '(__manage_values \(kind))'"
+    case .dynamic(let kind):
+      // Sources that depend on what is typed get the words before the cursor.
+      "-a '(__manage_values \(kind.replacingOccurrences(of: CompletionSource.typedWordsMarker, with: "(commandline -opc)[2..-1]")))'"
     case .shellCommand(let command): "-a '(\(command))'"
     case .none: "-a '(__fish_complete_path (commandline -ct))'"
     }

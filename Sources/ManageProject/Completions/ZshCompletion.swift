@@ -1,4 +1,5 @@
 import Foundation
+import ManageCore
 
 /// Writes completions/_manage (zsh) from the command definitions.
 public enum ZshCompletion {
@@ -13,7 +14,7 @@ public enum ZshCompletion {
 
       _manage_values() {
           local -a values
-          values=(${(f)"$($_manage_binary ---complete $1 2>/dev/null)"})
+          values=(${(f)"$($_manage_binary ---complete "$@" 2>/dev/null)"})
           compadd -a values
       }
 
@@ -53,30 +54,35 @@ public enum ZshCompletion {
 
       """
     for command in commands {
-      text += "_manage_\(BashCompletion.functionName(command.commandName))() {\n    _arguments \\\n"
-      text += "        '(- *)'{-h,--help}'[Show help information.]' \\\n"
-      var specs = command.visibleArguments.map(spec)
-      // Subcommands (`manage jobs list|show|…`): their names first, then their options.
-      if !command.visibleSubcommands.isEmpty {
-        specs.append("'1:subcommand:(\(command.visibleSubcommands.map(\.commandName).joined(separator: " ")))'")
-        var seen = Set(command.visibleArguments.flatMap(\.spellings))
-        for subcommand in command.visibleSubcommands {
-          for argument in subcommand.visibleArguments where !argument.isPositional && seen.isDisjoint(with: argument.spellings) {
-            seen.formUnion(argument.spellings)
-            specs.append(spec(argument))
-          }
-        }
-      }
-      let arguments = specs
-      for (index, argument) in arguments.enumerated() {
-        let last = index == arguments.count - 1
-        text += "        \(argument)\(last ? "" : " \\")\n"
-      }
-      if arguments.isEmpty { text = String(text.dropLast(3)) + "\n" }
-      text += "}\n\n"
+      text += function(BashCompletion.functionName(command.commandName), command)
     }
     text += "_manage \"$@\"\n"
     return text
+  }
+
+  /// `_manage_NAME`: the command's options and positionals; for a command with subcommands
+  /// (`manage jobs list|show|…`), their names, then each subcommand's own function.
+  private static func function(_ name: String, _ command: CommandDefinition) -> String {
+    var specs = ["'(- *)'{-h,--help}'[Show help information.]'"] + command.visibleArguments.map(spec)
+    var text = ""
+    if !command.visibleSubcommands.isEmpty {
+      specs.append("'1:subcommand:(\(command.visibleSubcommands.map(\.commandName).joined(separator: " ")))'")
+      specs.append("'*:: :->subcommand'")
+      text += "_manage_\(name)() {\n    local curcontext=\"$curcontext\" state line\n    _arguments -C \\\n"
+      text += specs.enumerated().map { "        \($0.element)\($0.offset == specs.count - 1 ? "" : " \\")" }.joined(separator: "\n") + "\n"
+      text += "    case $state in\n        subcommand)\n            case $words[1] in\n"
+      for subcommand in command.visibleSubcommands {
+        text += "                \(subcommand.commandName)) _manage_\(name)_\(BashCompletion.functionName(subcommand.commandName)) ;;\n"
+      }
+      text += "            esac\n            ;;\n    esac\n}\n\n"
+      for subcommand in command.visibleSubcommands {
+        text += function(name + "_" + BashCompletion.functionName(subcommand.commandName), subcommand)
+      }
+      return text
+    }
+    text += "_manage_\(name)() {\n    _arguments \\\n"
+    text += specs.enumerated().map { "        \($0.element)\($0.offset == specs.count - 1 ? "" : " \\")" }.joined(separator: "\n") + "\n"
+    return text + "}\n\n"
   }
 
   private static func spec(_ argument: ArgumentDefinition) -> String {
@@ -104,7 +110,9 @@ public enum ZshCompletion {
     case .file(let extensions):
       extensions.isEmpty ? "_files" : "_files -g \"*.(\(extensions.joined(separator: "|")))\""
     case .directory: "_files -/"
-    case .dynamic(let kind): "{_manage_values \(kind)}"
+    case .dynamic(let kind):
+      // Sources that depend on what is typed get the words before the cursor.
+      "{_manage_values \(kind.replacingOccurrences(of: CompletionSource.typedWordsMarker, with: "${words[1,CURRENT-1]}"))}"
     case .shellCommand(let command): "{compadd -- $(\(command))}"
     case .none: "_files"
     }

@@ -15,6 +15,10 @@ enum LookupFilters {
         errors[name, default: []].append("Unknown filter.")
         continue
       }
+      if name.hasSuffix("__regex") || name.hasSuffix("__iregex"), let problem = RegexGuard.problem(raw) {
+        errors[name, default: []].append(problem)
+        continue
+      }
       let value: ModelValue
       if name.hasSuffix("__in") {
         value = .list(raw.split(separator: ",", omittingEmptySubsequences: false).map { .text(String($0)) })

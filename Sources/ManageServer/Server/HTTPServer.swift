@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -15,6 +16,19 @@ struct ServerRequestContext: RequestContext {
   }
 }
 
+/// Timeouts and the connection cap (gunicorn's defaults are of the same order: 30 s worker
+/// timeout, 1,000 connections per worker).
+public struct ConnectionLimits: Sendable {
+  /// A connection that sends nothing for this long is closed.
+  public var idleTimeout: TimeAmount = .seconds(60)
+  /// A request's headers must be complete this long after the connection opens.
+  public var headTimeout: TimeAmount = .seconds(10)
+  /// Connections open at once; more are closed as they arrive.
+  public var maximumConnections = 1_000
+
+  public init() {}
+}
+
 /// The site on Hummingbird 2: each request's body collected up to the cap (413 past it),
 /// handed to `Site.respond`, and logged in Django's format.
 public struct HTTPServer: Sendable {
@@ -23,6 +37,8 @@ public struct HTTPServer: Sendable {
   /// Called with each request's log line.
   public let log: @Sendable (_ status: Int, _ line: String) -> Void
   public let logColour: Bool
+  /// How long a connection may take or idle, and how many may be open.
+  public var limits = ConnectionLimits()
 
   public init(site: Site, address: AddressPort, logColour: Bool, log: @escaping @Sendable (Int, String) -> Void) {
     self.site = site
@@ -69,8 +85,14 @@ public struct HTTPServer: Sendable {
     }
     var logger = Logger(label: "manage.runserver")
     logger.logLevel = .critical
+    let count = ConnectionGuard.Count()
+    let limits = limits
+    let channel = HTTP1Channel.Configuration(
+      additionalChannelHandlers: [ConnectionGuard(count: count, headTimeout: limits.headTimeout, maximumConnections: limits.maximumConnections)],
+      idleTimeout: limits.idleTimeout)
     let app = Application(
       responder: responder,
+      server: .http1(configuration: channel),
       configuration: .init(address: .hostname(address.address, port: address.port), serverName: nil, reuseAddress: true),
       onServerRunning: { _ in await onRunning() },
       logger: logger)

@@ -24,6 +24,9 @@ public final class Site: Sendable {
     self.report = report
   }
 
+  /// Seconds a request's database work may take before it is stopped (a 503).
+  static let queryTimeLimit: Double = 5
+
   /// The cookie that carries the CSRF secret (readable by the page, as Django's is by default).
   static func csrfCookie(_ secret: String) -> String { "\(CSRF.cookieName)=\(secret); Max-Age=31449600; Path=/; SameSite=Lax" }
 
@@ -31,7 +34,17 @@ public final class Site: Sendable {
     var response: WebResponse
     do {
       // The stylesheet needs no session, no CSRF cookie and no database.
-      response = request.path == Stylesheet.path ? Stylesheet.response : try pool.with { connection in try route(request, connection) }
+      response = request.path == Stylesheet.path
+        ? Stylesheet.response
+        : try pool.with { connection in try connection.withTimeLimit(Self.queryTimeLimit) { try route(request, connection) } }
+    } catch let error as SQLiteError where error.primaryCode == 9 {
+      // SQLITE_INTERRUPT from the time limit: a filter (a catastrophic regex, a huge scan) ran
+      // too long; the request is refused and any transaction rolled back.
+      report("Service Unavailable: \(request.path): a query ran past \(Int(Self.queryTimeLimit)) s and was stopped")
+      let message = "The query took longer than \(Int(Self.queryTimeLimit)) seconds and was stopped. Narrow the filter and try again."
+      response = request.path.hasPrefix("/api/")
+        ? .detail(message, status: 503)
+        : .html("<!DOCTYPE html><title>Service Unavailable (503)</title><h1>Service Unavailable (503)</h1><p>\(message)</p>", status: 503)
     } catch let error as SQLiteError where error.isBusy {
       // Another process held the write lock past the busy timeout; nothing was written.
       report("Service Unavailable: \(request.path): \(error.message)")
