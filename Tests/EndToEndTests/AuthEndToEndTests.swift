@@ -180,4 +180,44 @@ struct DjangoCompatibilityTests {
     let again = try Manage.run(["createsuperuser", "--noinput", "--username", "made_by_django", "--if-not-exists"], in: project.path)
     #expect(again.stdout.contains("already exists"), "manage sees the user Django wrote")
   }
+
+  /// Issue 13: integers past 64 bits answer the same in Django and in `manage shell` on one
+  /// database: empty or full comparisons, DoesNotExist, OverflowError for `in` and writes.
+  @Test func integersPast64BitsAnswerAsDjangoDoes() throws {
+    guard let python = ProcessInfo.processInfo.environment["MANAGE_TEST_DJANGO_PYTHON"] else { return }
+    let project = try TemporaryDirectory.copyOfFixture("demo")
+    _ = try Manage.run(["migrate", "-v", "0"], in: project.path)
+    _ = try Manage.run(["createsuperuser", "--noinput", "--username", "u", "--email", "u@example.com"], in: project.path, environment: ["MANAGE_SUPERUSER_PASSWORD": "a-long-shared-passphrase"])
+    let expressions = [
+      "User.objects.filter(id__lt=-2**63-1).count()", "User.objects.filter(id__gt=-2**63-1).count()",
+      "User.objects.filter(id__lte=2**64).count()", "User.objects.filter(id=2**64).count()",
+      "User.objects.exclude(id__gt=-2**63-1).count()", "User.objects.filter(pk=1.5).count()",
+      "User.objects.get(pk=1e19)", "User.objects.filter(id__in=[1e300]).count()", "User.objects.filter(id__in=[2**64]).count()",
+      "User.objects.filter(pk=1).update(last_login=None)",
+    ]
+    let script = """
+      import django, json, sys
+      from django.conf import settings
+      settings.configure(
+          INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes"],
+          DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}, USE_TZ=True)
+      django.setup()
+      from django.contrib.auth.models import User
+      for line in sys.stdin.read().splitlines():
+          try:
+              value = eval(line)
+              print(json.dumps(value if isinstance(value, int) else str(value)))
+          except Exception as error:
+              print(type(error).__name__.split(".")[-1])
+      """
+    let django = try Manage.spawn([python, "-c", script], in: project.path, environment: Manage.baseEnvironment(), stdin: expressions.joined(separator: "\n") + "\n")
+    #expect(django.status == 0, "\(django.stderr)")
+    let theirs = django.stdout.split(separator: "\n").map(String.init)
+    for (expression, answer) in zip(expressions, theirs) {
+      let ours = try Manage.run(["shell", "--format", "json", "-c", expression], in: project.path)
+      let kind = ours.stderr.split(separator: ":").first.map { String($0.split(separator: ".").last ?? $0) } ?? ""
+      let mine = ours.status == 0 ? ours.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : kind
+      #expect(mine == answer, "\(expression): manage \(mine), Django \(answer)")
+    }
+  }
 }

@@ -19,13 +19,15 @@ public enum FieldValidation {
         if let problem = FieldLimits.decimalProblem(text, maxDigits: field.maxDigits, places: field.decimalPlaces) { return problem }
       } else if field.type.isTextual, !text.isEmpty {
         if let limit = field.effectiveMaxLength {
-          let length = text.count
+          // Python's len(): code points, not grapheme clusters (a combining accent counts).
+          let length = text.unicodeScalars.count
           if length > limit { return "Ensure this value has at most \(limit) characters (it has \(length))." }
         }
         switch field.type {
         case .email where !isEmail(text): return "Enter a valid email address."
         case .url where !isURL(text): return "Enter a valid URL."
-        case .slug where !text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }):
+        // Django's validate_slug (allow_unicode=False): ASCII letters and digits.
+        case .slug where !text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }):
           return "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."
         default: break
         }

@@ -150,17 +150,10 @@ public final class InteractiveQuestioner: Questioner {
     if case .string("now") = value, field.type == .date || field.type == .datetime { return nil }
     let typed = ModelValue(default: value, field: field)
     if typed.isNull { return "This field cannot be null." }
+    // The one validation layer every door that writes uses.
+    if let problem = FieldValidation.problemBeforeStoring(typed, for: field) { return problem }
     do {
-      let stored = try typed.sqlValue(for: field)
-      let read = ModelValue(stored, field: field)
-      if field.type.isInteger, case .int(let number) = read, let problem = FieldLimits.integerProblem(number, field.type) { return problem }
-      if field.type == .decimal, let problem = FieldLimits.decimalProblem(read.plain, maxDigits: field.maxDigits, places: field.decimalPlaces) {
-        return problem
-      }
-      if let limit = field.maxLength, case .text(let text) = read, text.count > limit {
-        return "Ensure this value has at most \(limit) characters (it has \(text.count))."
-      }
-      return nil
+      return FieldValidation.problem(field, stored: try typed.sqlValue(for: field))
     } catch let error as QueryError {
       let message = error.message
       return message.hasPrefix("['") && message.hasSuffix("']") ? String(message.dropFirst(2).dropLast(2)) : message

@@ -34,8 +34,13 @@ struct ListQuery {
       query = (try? query.orderBy([pk.name])) ?? query
     }
     var page = 1, pageSize = defaultPageSize
-    if let text = request.parameter("page") {
-      if let number = Int(text), number >= 1 { page = number } else { errors["page", default: []].append("A valid integer of at least 1 is required.") }
+    if let text = request.parameter("page"), !text.isEmpty {
+      switch CheckedInteger(parsing: text) {
+      case .exact(let number)? where number >= 1 && !text.contains("."): page = Int(number)
+      // Past 64 bits is past any last page: DRF's 404 "Invalid page.", not a 400.
+      case .above? where !text.contains("."): page = Int.max
+      default: errors["page", default: []].append("A valid integer of at least 1 is required.")
+      }
     }
     if let text = request.parameter("page_size") {
       if let number = Int(text), (1...maxPageSize).contains(number) { pageSize = number } else {

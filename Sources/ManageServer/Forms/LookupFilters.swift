@@ -11,6 +11,8 @@ enum LookupFilters {
     var query = query
     var errors: RecordValidator.Errors = [:]
     for (name, raw) in pairs {
+      // django-filter's rule: an empty value filters nothing (`?status=` is every row).
+      if raw.isEmpty && !name.hasSuffix("__isnull") { continue }
       if state.touchesHiddenField(name, from: query.model, staff: staff) {
         errors[name, default: []].append("Unknown filter.")
         continue
