@@ -143,6 +143,23 @@ struct JobsEndToEndTests {
     #expect(try project.read("worker.err").contains("released 1 job(s) still running after the grace period: 1"))
   }
 
+  /// Issue 13: durations and numbers past any range are exit 2 naming the option (or check's
+  /// error with the file's place), never a trap.
+  @Test func hugeDurationsAndNumbersAreRefusedWithTheirName() throws {
+    let project = try project(jobs: 0)
+    let delay = try Manage.run(["enqueue", "record", "--delay", "99999999999999999s"], in: project.path)
+    #expect(delay.status == 2 && delay.stderr.contains("--delay must be a duration such as"), "\(delay.stderr)")
+    let purge = try Manage.run(["jobs", "purge", "--older-than", "99999999999999999d"], in: project.path)
+    #expect(purge.status == 2 && purge.stderr.contains("--older-than must be a duration"), "\(purge.stderr)")
+    let priority = try Manage.run(["enqueue", "record", "--priority", "9223372036854775807"], in: project.path)
+    #expect(priority.status == 2 && priority.stderr.contains("--priority must be a whole number from -1000000 to 1000000"), "\(priority.stderr)")
+    let past = try Manage.run(["enqueue", "record", "--priority", "99999999999999999999"], in: project.path)
+    #expect(past.status != 0 && !past.stderr.isEmpty && past.status < 128, "a clear refusal, not a signal: \(past.status)")
+    try project.write("work/tasks.yaml", "tasks:\n  record:\n    command: [true]\n    retry_delay: 99999999999999999999s\n")
+    let check = try Manage.run(["check"], in: project.path)
+    #expect(check.status == 1 && check.stderr.contains("work/tasks.yaml:4:18") && check.stderr.contains("'retry_delay' must be a duration"), "\(check.stderr)")
+  }
+
   /// Issue 13: a second SIGTERM stops at once, and the killed run is counted once, as released.
   @Test func aSecondSIGTERMCountsTheReleasedJobOnce() throws {
     let project = try project(jobs: 0)

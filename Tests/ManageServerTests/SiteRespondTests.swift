@@ -56,8 +56,11 @@ struct SiteRespondTests {
     #expect(big.status == 400 && f.errors(big)["author"] != nil)
     let tags = f.respond("POST", "/api/blog/post/", json: #"{"title": "t", "slug": "c", "author": 1, "tags": [-1e19]}"#, token: token)
     #expect(tags.status == 400 && f.errors(tags)["tags"] != nil)
-    // A protected delete is 409 with a sentence.
+    // A CHECK constraint in SQL, which the validator cannot see: Django's words, a 400, nothing written.
     try f.connection.run("INSERT INTO documents_document (title, source_url, content, mime_type, status, checksum, created_at, updated_at) VALUES ('d', '', '', 'text/plain', 'pending', 'c', '2026-01-01 00:00:00', '2026-01-01 00:00:00')")
+    let checked = f.respond("POST", "/api/documents/extraction/", json: #"{"document": 1, "kind": "summary", "model_name": "m", "confidence": 1.5}"#, token: token)
+    #expect(checked.status == 400 && f.errors(checked)["__all__"] == ["Constraint “extraction_confidence_range” is violated."], "\(String(decoding: checked.body, as: UTF8.self))")
+    #expect(try f.connection.scalar("SELECT count(*) FROM documents_extraction") == .integer(0))
     // 413 past the body limit.
     let huge = f.site.maxBodySize + 1
     #expect(huge > 0)

@@ -69,7 +69,8 @@ public final class Worker: @unchecked Sendable {
     self.environment = environment
     var host = [CChar](repeating: 0, count: 256)
     gethostname(&host, 255)
-    owner = "\(String(cString: host)):\(getpid()):\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+    let name = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    owner = "\(name):\(getpid()):\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
   }
 
   /// Runs until `shouldStop` turns true (checked every 100 ms), `burst` finds nothing, or

@@ -111,7 +111,7 @@ struct APIHandler {
     if let hidden = hiddenField(in: input, model) { return .errors([hidden: ["This field cannot be set through the API."]]) }
     input.merge(state.hiddenDefaults(for: model)) { given, _ in given }
     let validator = RecordValidator(model: model, schema: state.schema)
-    return try connection.transaction {
+    return try refusingConstraints(model) { try connection.transaction {
       switch try Self.combine(validator.clean(input, source: .json, connection), try manyToMany(input, model)) {
       case .failure(let failure): return .errors(failure.errors)
       case .success(let (values, links)):
@@ -123,6 +123,16 @@ struct APIHandler {
         response.setHeader("Location", "/api/\(model.app)/\(model.name.lowercased())/\(instance.pk.str)/")
         return response
       }
+    } }
+  }
+
+  /// A write the database refuses for a constraint (a CHECK in SQL, a unique row added a moment
+  /// ago) is a 400 by field in Django's words; the transaction has rolled back.
+  private func refusingConstraints(_ model: ModelSchema, _ body: () throws -> WebResponse) throws -> WebResponse {
+    do {
+      return try body()
+    } catch let error as SQLiteError where error.primaryCode == 19 {
+      return .errors(ConstraintErrors.errors(error.reason, model: model))
     }
   }
 
@@ -136,7 +146,7 @@ struct APIHandler {
     // A PUT leaves hidden fields (a password hash) as they are.
     for field in instance.model.fields where state.isHidden(field, of: instance.model) { input[field.name] = instance.values[field.name] ?? .null }
     let validator = RecordValidator(model: instance.model, schema: state.schema)
-    return try connection.transaction {
+    return try refusingConstraints(instance.model) { try connection.transaction {
       switch try Self.combine(validator.clean(input, source: .json, partial: partial, existing: instance, connection), try manyToMany(input, instance.model)) {
       case .failure(let failure): return .errors(failure.errors)
       case .success(let (values, links)):
@@ -151,7 +161,7 @@ struct APIHandler {
         try ChangeLog.record(.change, model: instance.model, objectID: instance.pk, objectRepr: instance.displayName, message: ChangeLog.changedMessage(changed), userID: user.id, connection)
         return .json(text: try RecordJSON.object(QuerySet(model: instance.model, schema: state.schema).filter("pk", instance.pk), state: state, connection) ?? "{}")
       }
-    }
+    } }
   }
 
   private func delete(_ instance: ModelInstance, user: SignedInUser) throws -> WebResponse {

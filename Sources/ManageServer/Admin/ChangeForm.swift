@@ -25,7 +25,6 @@ struct ChangeForm {
     } else {
       input.merge(state.hiddenDefaults(for: model)) { given, _ in given }
     }
-    let connection = context.connection
     let links = ManyToManyInput(model: model, state: state)
     var chosen: [String: [ModelValue]] = [:]
     for field in links.fields {
@@ -33,6 +32,19 @@ struct ChangeForm {
       chosen[field.name] = context.request.form.filter { $0.0 == field.name }.flatMap { $0.1.split(separator: ",") }
         .map { ModelValue.text($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .text("") }
     }
+    do {
+      return try save(input, validator: validator, links: links, chosen: chosen)
+    } catch let error as SQLiteError where error.primaryCode == 19 {
+      // A constraint the validator could not see (a CHECK in SQL): the form again, with
+      // Django's words, and nothing written (the transaction rolled back).
+      return try render(values: input, errors: ConstraintErrors.errors(error.reason, model: model), chosen: chosen.mapValues { $0.map(\.str) })
+    }
+  }
+
+  private func save(
+    _ input: [String: ModelValue], validator: RecordValidator, links: ManyToManyInput, chosen: [String: [ModelValue]]
+  ) throws -> WebResponse {
+    let connection = context.connection
     return try connection.transaction {
       switch APIHandler.combine(try validator.clean(input, source: .form, existing: instance, connection), try links.clean(chosen, connection)) {
       case .failure(let failure):

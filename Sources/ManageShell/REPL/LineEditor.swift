@@ -54,7 +54,7 @@ final class LineEditor {
     using_history()
     if !FileManager.default.fileExists(atPath: historyPath) {
       // History can hold data from queries: only the user reads it.
-      FileManager.default.createFile(atPath: historyPath, contents: nil, attributes: [.posixPermissions: 0o600])
+      _ = FileManager.default.createFile(atPath: historyPath, contents: nil, attributes: [.posixPermissions: 0o600])
     }
     read_history(historyPath)
     pipe(&interruptPipe)
