@@ -23,6 +23,15 @@ final class SiteFixture {
     let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
       .appendingPathComponent("Fixtures/demo").path
     try FileManager.default.copyItem(atPath: fixture, toPath: path)
+    // A protected relation, so a delete can be refused (the demo has none).
+    let blogModels = path + "/blog/models.yaml"
+    try (try String(contentsOfFile: blogModels, encoding: .utf8) + """
+
+        Pin:
+          fields:
+            post: {type: foreign_key, to: Post, on_delete: protect, related_name: pins}
+
+      """).write(toFile: blogModels, atomically: true, encoding: .utf8)
     let settings = try SettingsLoader.load(environment: [:], currentDirectory: path)
     var registry = try AppRegistry(settings: settings)
     let schema = try registry.loadSchema()

@@ -61,10 +61,25 @@ struct SiteRespondTests {
     let checked = f.respond("POST", "/api/documents/extraction/", json: #"{"document": 1, "kind": "summary", "model_name": "m", "confidence": 1.5}"#, token: token)
     #expect(checked.status == 400 && f.errors(checked)["__all__"] == ["Constraint “extraction_confidence_range” is violated."], "\(String(decoding: checked.body, as: UTF8.self))")
     #expect(try f.connection.scalar("SELECT count(*) FROM documents_extraction") == .integer(0))
-    // 413 past the body limit.
-    let huge = f.site.maxBodySize + 1
-    #expect(huge > 0)
+    // A protected delete is 409 with Django's sentence, not a Python tuple; the row stays.
+    #expect(f.respond("POST", "/api/blog/pin/", json: #"{"post": 1}"#, token: token).status == 201)
+    let protected = f.respond("DELETE", "/api/blog/post/1/", token: token)
+    #expect(protected.status == 409)
+    #expect(f.object(protected)["detail"] as? String == "Cannot delete some instances of model 'Post' because they are referenced through protected foreign keys: 'Pin.post'.")
+    #expect(try f.connection.scalar("SELECT count(*) FROM blog_post") == .integer(1))
     #expect(f.reports.isEmpty, "no 500s: \(f.reports)")
+  }
+
+  /// A database another process holds for writing: a 503 with Retry-After that says nothing
+  /// changed, once the busy timeout has passed.
+  @Test func aLockedDatabaseIsA503() throws {
+    let f = try SiteFixture()
+    let other = try Connection(path: f.path + "/db.sqlite3")
+    try other.execute("BEGIN IMMEDIATE")
+    defer { try? other.execute("ROLLBACK") }
+    let reply = f.respond("POST", "/api/blog/tag/", json: #"{"name": "x"}"#, token: f.adminToken)
+    #expect(reply.status == 503 && reply.header("Retry-After") == "1")
+    #expect((f.object(reply)["detail"] as? String)?.contains("Nothing was changed") == true)
   }
 
   /// Query strings from anyone reach the ORM's lookups: random ones never give a 500.

@@ -174,7 +174,7 @@ struct APIHandler {
     } catch let error as QueryError where error.kind == "ProtectedError" || error.kind == "RestrictedError" {
       // The shell prints ProtectedError as Python does, a tuple; a client gets its sentence.
       var reason = Substring(error.message)
-      if reason.hasPrefix("(\""), reason.hasSuffix("\", …)") { reason = reason.dropFirst(2).dropLast(4) }
+      if reason.hasPrefix("(\""), reason.hasSuffix("\", …)") { reason = reason.dropFirst(2).dropLast(5) }
       return .detail(String(reason), status: 409)
     }
     return WebResponse(status: 204)
