@@ -181,20 +181,37 @@ struct DjangoCompatibilityTests {
     #expect(again.stdout.contains("already exists"), "manage sees the user Django wrote")
   }
 
+  /// Issue 14's first pieces: empty Q() objects, text lookups' case and the exception class
+  /// of a bad number answer as Django 6.1 does on the same database.
+  @Test func qObjectsTextLookupsAndErrorsAnswerAsDjangoDoes() throws {
+    try compareWithDjango([
+      "User.objects.filter(Q(id=2) | Q()).count()", "User.objects.filter(Q() | Q(id=2)).count()", "User.objects.filter(Q(id=2) & Q()).count()",
+      "User.objects.filter(~Q()).count()", "User.objects.exclude(Q()).count()", "User.objects.filter(Q()).count()",
+      "User.objects.filter(username__contains='U').count()", "User.objects.filter(username__startswith='U').count()",
+      "User.objects.filter(username__endswith='U').count()", "User.objects.filter(username__contains='%').count()",
+      "User.objects.filter(id='x').count()",
+    ])
+  }
+
   /// Issue 13: integers past 64 bits answer the same in Django and in `manage shell` on one
   /// database: empty or full comparisons, DoesNotExist, OverflowError for `in` and writes.
   @Test func integersPast64BitsAnswerAsDjangoDoes() throws {
-    guard let python = ProcessInfo.processInfo.environment["MANAGE_TEST_DJANGO_PYTHON"] else { return }
-    let project = try TemporaryDirectory.copyOfFixture("demo")
-    _ = try Manage.run(["migrate", "-v", "0"], in: project.path)
-    _ = try Manage.run(["createsuperuser", "--noinput", "--username", "u", "--email", "u@example.com"], in: project.path, environment: ["MANAGE_SUPERUSER_PASSWORD": "a-long-shared-passphrase"])
-    let expressions = [
+    try compareWithDjango([
       "User.objects.filter(id__lt=-2**63-1).count()", "User.objects.filter(id__gt=-2**63-1).count()",
       "User.objects.filter(id__lte=2**64).count()", "User.objects.filter(id=2**64).count()",
       "User.objects.exclude(id__gt=-2**63-1).count()", "User.objects.filter(pk=1.5).count()",
       "User.objects.get(pk=1e19)", "User.objects.filter(id__in=[1e300]).count()", "User.objects.filter(id__in=[2**64]).count()",
       "User.objects.filter(pk=1).update(last_login=None)",
-    ]
+    ])
+  }
+
+  /// Each expression evaluated by Django and by `manage shell --format json -c` on one
+  /// database with one user, `u`: the same value, or the same exception class.
+  func compareWithDjango(_ expressions: [String]) throws {
+    guard let python = ProcessInfo.processInfo.environment["MANAGE_TEST_DJANGO_PYTHON"] else { return }
+    let project = try TemporaryDirectory.copyOfFixture("demo")
+    _ = try Manage.run(["migrate", "-v", "0"], in: project.path)
+    _ = try Manage.run(["createsuperuser", "--noinput", "--username", "u", "--email", "u@example.com"], in: project.path, environment: ["MANAGE_SUPERUSER_PASSWORD": "a-long-shared-passphrase"])
     let script = """
       import django, json, sys
       from django.conf import settings
@@ -203,6 +220,7 @@ struct DjangoCompatibilityTests {
           DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}, USE_TZ=True)
       django.setup()
       from django.contrib.auth.models import User
+      from django.db.models import Q
       for line in sys.stdin.read().splitlines():
           try:
               value = eval(line)
@@ -213,6 +231,7 @@ struct DjangoCompatibilityTests {
     let django = try Manage.spawn([python, "-c", script], in: project.path, environment: Manage.baseEnvironment(), stdin: expressions.joined(separator: "\n") + "\n")
     #expect(django.status == 0, "\(django.stderr)")
     let theirs = django.stdout.split(separator: "\n").map(String.init)
+    #expect(theirs.count == expressions.count, "Django answered every expression: \(django.stdout)")
     for (expression, answer) in zip(expressions, theirs) {
       let ours = try Manage.run(["shell", "--format", "json", "-c", expression], in: project.path)
       let kind = ours.stderr.split(separator: ":").first.map { String($0.split(separator: ".").last ?? $0) } ?? ""

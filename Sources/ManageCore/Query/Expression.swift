@@ -84,13 +84,28 @@ public indirect enum Q: Sendable {
   case not(Q)
 
   public static func & (lhs: Q, rhs: Q) -> Q {
+    // Django drops an empty Q() when combining: Q(id=1) & Q() is Q(id=1).
+    if rhs.isEmpty { return lhs }
+    if lhs.isEmpty { return rhs }
     if case .and(let items) = lhs { return .and(items + [rhs]) }
     return .and([lhs, rhs])
   }
 
   public static func | (lhs: Q, rhs: Q) -> Q {
+    // Q(id=1) | Q() is Q(id=1) too, not "everything".
+    if rhs.isEmpty { return lhs }
+    if lhs.isEmpty { return rhs }
     if case .or(let items) = lhs { return .or(items + [rhs]) }
     return .or([lhs, rhs])
+  }
+
+  /// `Q()`: no condition at all, which Django leaves out of the WHERE clause, negated or not.
+  public var isEmpty: Bool {
+    switch self {
+    case .and(let items), .or(let items): items.allSatisfy(\.isEmpty)
+    case .not(let inner): inner.isEmpty
+    case .condition: false
+    }
   }
 
   public static prefix func ~ (operand: Q) -> Q {

@@ -15,11 +15,13 @@ public enum Lookup: String, Sendable, CaseIterable {
       if case .one(.null) = value { return ("\(column) IS NULL", []) }
       return ("\(column) = ?", value.values)
     case .iexact: return ("\(column) LIKE ? ESCAPE '\\'", [.text(Self.escape(try value.text()))])
-    case .contains: return ("\(column) GLOB ?", [.text("*" + Self.globEscape(try value.text()) + "*")])
+    // Django on SQLite: contains, startswith and endswith are LIKE, as their i- forms are, so
+    // they ignore ASCII case ("SQLite doesn't support case-sensitive LIKE statements").
+    case .contains: return ("\(column) LIKE ? ESCAPE '\\'", [.text("%" + Self.escape(try value.text()) + "%")])
     case .icontains: return ("\(column) LIKE ? ESCAPE '\\'", [.text("%" + Self.escape(try value.text()) + "%")])
-    case .startswith: return ("\(column) GLOB ?", [.text(Self.globEscape(try value.text()) + "*")])
+    case .startswith: return ("\(column) LIKE ? ESCAPE '\\'", [.text(Self.escape(try value.text()) + "%")])
     case .istartswith: return ("\(column) LIKE ? ESCAPE '\\'", [.text(Self.escape(try value.text()) + "%")])
-    case .endswith: return ("\(column) GLOB ?", [.text("*" + Self.globEscape(try value.text()))])
+    case .endswith: return ("\(column) LIKE ? ESCAPE '\\'", [.text("%" + Self.escape(try value.text()))])
     case .iendswith: return ("\(column) LIKE ? ESCAPE '\\'", [.text("%" + Self.escape(try value.text()))])
     case .gt: return ("\(column) > ?", value.values)
     case .gte: return ("\(column) >= ?", value.values)
@@ -58,18 +60,6 @@ public enum Lookup: String, Sendable, CaseIterable {
   /// LIKE wildcards in a user's text are literal.
   static func escape(_ text: String) -> String {
     text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-  }
-
-  /// GLOB (case-sensitive, like Django's `contains` on SQLite) wildcards are literal too.
-  static func globEscape(_ text: String) -> String {
-    var result = ""
-    for character in text {
-      switch character {
-      case "*", "?", "[": result += "[\(character)]"
-      default: result.append(character)
-      }
-    }
-    return result
   }
 }
 

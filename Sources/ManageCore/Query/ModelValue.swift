@@ -148,7 +148,8 @@ public indirect enum ModelValue: Sendable, Hashable {
         throw QueryError.integerOverflow
       default:
         if field.type.isRelation, case .text = self { return try plainSQL() }
-        throw invalid(field, "Field '\(field.name)' expected a number but got \(repr).")
+        // Django's IntegerField.get_prep_value raises ValueError here, not ValidationError.
+        throw QueryError("Field '\(field.name)' expected a number but got \(repr).", hint: "the value was given for '\(field.name)' (\(field.type.djangoName))", kind: "ValueError")
       }
     case .char, .text, .slug, .email, .url:
       switch self {

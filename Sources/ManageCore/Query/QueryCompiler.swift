@@ -321,6 +321,10 @@ struct QueryCompiler {
       let separator: String
       if case .and = q { separator = " AND " } else { separator = " OR " }
       return Fragment(sql: parts.joined(separator: separator), arguments: arguments)
+    case .not(let inner) where inner.isEmpty:
+      // ~Q() and exclude(Q()) leave the query alone in Django: an empty condition, negated,
+      // is still no condition.
+      return Fragment(sql: "1 = 1")
     case .not(let inner):
       var trial = self
       trial.usesMultiValuedRelation = false
