@@ -189,7 +189,9 @@ struct DjangoCompatibilityTests {
       "User.objects.filter(~Q()).count()", "User.objects.exclude(Q()).count()", "User.objects.filter(Q()).count()",
       "User.objects.filter(username__contains='U').count()", "User.objects.filter(username__startswith='U').count()",
       "User.objects.filter(username__endswith='U').count()", "User.objects.filter(username__contains='%').count()",
-      "User.objects.filter(id='x').count()",
+      "User.objects.filter(id='x').count()", "User.objects.all()[:1].order_by('id').count()",
+      "User.objects.filter(date_joined__year=10000).count()", "User.objects.filter(date_joined__year__gte=0).count()",
+      "User.objects.filter(date_joined__year=2026).count()",
     ])
   }
 

@@ -60,6 +60,7 @@ struct UntrustedInputTests {
     #expect(try shell.value("[1, 2, 3][1:2**64], 'ab' * -3, [0] * 3, len(range(5, 100, 7))") == "([2, 3], '', [0, 0, 0], 14)")
     #expect(try shell.value("len(list(Post.objects.all()[9223372036854775806:])), Post.objects.count()") == "(0, 3)")
     #expect(shell.error("Post.objects.all()[9223372036854775807]") == "IndexError: list index out of range")
+    #expect(try shell.value("len(list(Post.objects.all()[9223372036854775806:][9223372036854775806:][9223372036854775806:]))") == "0", "slices of slices add up without a trap")
   }
 
   @Test func deepNestingIsASyntaxOrRecursionError() throws {

@@ -197,11 +197,13 @@ struct QueryCompiler {
     var field = resolved.field
     var lookup = Lookup.exact
     var rest = resolved.rest
+    var lastTransform: Transform?
     while let part = rest.first {
       rest = rest.dropFirst()
       if let transform = Transform(rawValue: part), field.map({ transform.applies(to: $0.type) }) ?? true {
         sql = transform.sql(sql)
         field = transform.outputField
+        lastTransform = transform
       } else if let found = Lookup(rawValue: part), rest.isEmpty {
         lookup = found
       } else {
@@ -210,6 +212,13 @@ struct QueryCompiler {
     }
     let arguments = resolved.arguments
     resolved.arguments = []
+    // Django's year lookups compare with the year's first and last day, so a year a date cannot
+    // hold is datetime's ValueError ("year 10000 is out of range"), not an empty result.
+    if lastTransform == .year, [.exact, .gt, .gte, .lt, .lte].contains(lookup), case .value(let value) = operand,
+      let year = value.integer, !(1...9999).contains(year)
+    {
+      throw QueryError("year \(year) is out of range", kind: "ValueError")
+    }
     switch operand {
     case .value(let value):
       let target = valueField(field)

@@ -84,6 +84,8 @@ public struct QuerySet: Sendable {
 
   /// `order_by(...)`: `-field` descending, `?` random; replaces the model's default ordering.
   public func orderBy(_ fields: [String]) throws -> QuerySet {
+    // Django: reordering a sliced query would change which rows the slice holds.
+    if limit != nil || offset > 0 { throw QueryError("Cannot reorder a query once a slice has been taken.", kind: "TypeError") }
     var copy = self
     copy.ordering = fields
     var compiler = QueryCompiler(schema: schema, base: model, annotations: annotations)
@@ -156,8 +158,8 @@ public struct QuerySet: Sendable {
   public func slice(_ start: Int, _ end: Int?) throws -> QuerySet {
     guard start >= 0, (end ?? 0) >= 0 else { throw QueryError("Negative indexing is not supported.", kind: "ValueError") }
     var copy = self
-    let base = offset
-    copy.offset = base + start
+    // Slices of slices add up; past Int.max is past every row (an empty page), not a trap.
+    copy.offset = CheckedArithmetic.add(offset, start) ?? Int.max
     var newLimit = end.map { max($0 - start, 0) }
     if let old = limit {
       newLimit = min(newLimit ?? Int.max, max(old - start, 0))
