@@ -155,8 +155,7 @@ public final class InteractiveQuestioner: Questioner {
     do {
       return FieldValidation.problem(field, stored: try typed.sqlValue(for: field))
     } catch let error as QueryError {
-      let message = error.message
-      return message.hasPrefix("['") && message.hasSuffix("']") ? String(message.dropFirst(2).dropLast(2)) : message
+      return RecordValidator.plainMessage(error.message)
     } catch {
       return "\(error)"
     }
