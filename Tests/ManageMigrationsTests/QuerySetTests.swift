@@ -219,7 +219,8 @@ struct QuerySetTests {
     #expect(totals["score__sum"] == .int(15))
     #expect(totals["n"] == .int(4))
     #expect(totals["avg"] == .double(5))
-    #expect(totals["low"] == .decimal("1.00"))
+    // Django reads a Min of a decimal column as a float, not quantized: Decimal('1').
+    #expect(totals["low"] == .decimal("1"))
     #expect(totals["high"]?.repr == "datetime.datetime(2026, 2, 14, 23, 30, tzinfo=datetime.timezone.utc)")
     #expect(try posts.filter("score__gt", .int(100)).aggregate([("n", Aggregate(.count, .field("id")))], f.connection)["n"] == .int(0))
     // annotate per object, filter on the annotation (HAVING), order by it.

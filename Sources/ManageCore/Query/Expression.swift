@@ -7,14 +7,52 @@ public indirect enum QueryExpression: Sendable {
   case binary(ArithmeticOperator, QueryExpression, QueryExpression)
   case negated(QueryExpression)
   case aggregate(Aggregate)
+  /// Django's database functions (`Lower("title")`, `Coalesce(...)`, `TruncMonth(...)`).
+  case function(DatabaseFunction, [QueryExpression])
+  /// `Cast(expression, output_field=IntegerField())`.
+  case cast(QueryExpression, FieldSchema)
+  /// `Case(When(...), ..., default=...)`.
+  case conditional([When], otherwise: QueryExpression?)
+  /// `Subquery(queryset)`: the first column of the query's first row.
+  case subquery(QuerySet)
+  /// `Exists(queryset)`: whether the query has a row.
+  case exists(QuerySet)
+  /// `OuterRef("pk")`: a field of the query a subquery sits in.
+  case outerReference(String)
+  /// `Window(expression, partition_by=..., order_by=...)`.
+  case window(Window)
+  /// `F("pages").desc()`: an ordering, for `order_by` and windows.
+  case ordered(QueryExpression, descending: Bool)
+  /// A condition as a value (`ExpressionWrapper(Q(...))`, a `When` without a lookup).
+  case predicate(Q)
+  /// SQL compiled in an enclosing query (an `OuterRef` once resolved): never written by users.
+  case compiled(sql: String, arguments: [SQLValue], field: FieldSchema?)
 
-  /// Whether an aggregate occurs anywhere inside (annotations with one need GROUP BY).
+  /// Whether an aggregate occurs anywhere inside (annotations with one need GROUP BY). A
+  /// window's aggregate is computed over the rows, not by grouping them; a subquery's belong
+  /// to it.
   public var containsAggregate: Bool {
     switch self {
     case .aggregate: true
     case .binary(_, let left, let right): left.containsAggregate || right.containsAggregate
-    case .negated(let inner): inner.containsAggregate
-    case .field, .value: false
+    case .negated(let inner), .cast(let inner, _), .ordered(let inner, _): inner.containsAggregate
+    case .function(_, let arguments): arguments.contains { $0.containsAggregate }
+    case .conditional(let whens, let otherwise):
+      whens.contains { $0.result.containsAggregate } || (otherwise?.containsAggregate ?? false)
+    case .field, .value, .subquery, .exists, .outerReference, .window, .predicate, .compiled: false
+    }
+  }
+
+  /// Whether a window function occurs inside (such annotations cannot be grouped or filtered
+  /// in the same SELECT).
+  public var containsWindow: Bool {
+    switch self {
+    case .window: true
+    case .binary(_, let left, let right): left.containsWindow || right.containsWindow
+    case .negated(let inner), .cast(let inner, _), .ordered(let inner, _): inner.containsWindow
+    case .function(_, let arguments): arguments.contains { $0.containsWindow }
+    case .conditional(let whens, let otherwise): whens.contains { $0.result.containsWindow } || (otherwise?.containsWindow ?? false)
+    default: false
     }
   }
 
@@ -26,7 +64,24 @@ public indirect enum QueryExpression: Sendable {
     case .binary(let op, let left, let right): "\(left.repr) \(op.rawValue) \(right.repr)"
     case .negated(let inner): "-\(inner.repr)"
     case .aggregate(let aggregate): aggregate.repr
+    case .function(let function, let arguments): "\(function.name)(\(arguments.map(\.repr).joined(separator: ", ")))"
+    case .cast(let inner, let field): "Cast(\(inner.repr), output_field=\(field.type.djangoName)())"
+    case .conditional(let whens, let otherwise):
+      "<Case: CASE \(whens.map { "WHEN \($0.condition.repr) THEN \($0.result.repr)" }.joined(separator: ", ")), ELSE \(otherwise?.repr ?? "Value(None)")>"
+    case .subquery(let query): "<Subquery: \(query.model.name)>"
+    case .exists(let query): "<Exists: \(query.model.name)>"
+    case .outerReference(let path): "OuterRef(\(ModelValue.pythonString(path)))"
+    case .window(let window): window.repr
+    case .ordered(let inner, let descending): "OrderBy(\(inner.repr), descending=\(descending ? "True" : "False"))"
+    case .predicate(let q): q.repr
+    case .compiled(let sql, _, _): sql
     }
+  }
+
+  /// Django's `_parse_expressions`: a string argument names a field (`Lower("title")`).
+  public static func parse(_ value: ModelValue) -> QueryExpression {
+    if case .text(let path) = value { return .field(path) }
+    return .value(value)
   }
 }
 
@@ -82,6 +137,8 @@ public indirect enum Q: Sendable {
   case and([Q])
   case or([Q])
   case not(Q)
+  /// A boolean expression used as a filter: `filter(Exists(...))`.
+  case expression(QueryExpression)
 
   public static func & (lhs: Q, rhs: Q) -> Q {
     // Django drops an empty Q() when combining: Q(id=1) & Q() is Q(id=1).
@@ -104,7 +161,7 @@ public indirect enum Q: Sendable {
     switch self {
     case .and(let items), .or(let items): items.allSatisfy(\.isEmpty)
     case .not(let inner): inner.isEmpty
-    case .condition: false
+    case .condition, .expression: false
     }
   }
 
@@ -134,6 +191,7 @@ public indirect enum Q: Sendable {
     case .and(let items): return "(AND: " + items.map(\.inner).joined(separator: ", ") + ")"
     case .or(let items): return "(OR: " + items.map(\.inner).joined(separator: ", ") + ")"
     case .not(let item): return "(NOT (AND: \(item.inner)))"
+    case .expression(let expression): return "(AND: \(expression.repr))"
     }
   }
 }

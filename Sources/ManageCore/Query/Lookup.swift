@@ -8,6 +8,20 @@ public enum Lookup: String, Sendable, CaseIterable {
   /// Lookups that compare text and so take the value as text, whatever the field.
   var isTextual: Bool { [.iexact, .contains, .icontains, .startswith, .istartswith, .endswith, .iendswith, .regex, .iregex].contains(self) }
 
+  /// The operator comparing a column with an F() expression, for the lookups that take one.
+  var comparisonOperator: String {
+    get throws {
+      switch self {
+      case .exact: return "="
+      case .gt: return ">"
+      case .gte: return ">="
+      case .lt: return "<"
+      case .lte: return "<="
+      default: throw QueryError("The '\(rawValue)' lookup cannot take an F() expression here.")
+      }
+    }
+  }
+
   /// The SQL condition for `column` and the values to bind.
   func sql(_ column: String, _ value: SQLValueList) throws -> (String, [SQLValue]) {
     switch self {

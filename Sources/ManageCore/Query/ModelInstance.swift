@@ -11,6 +11,9 @@ public final class ModelInstance {
   public var related: [String: ModelInstance] = [:]
   /// Values added by `annotate()`, in order.
   public var annotations = OrderedDictionary()
+  /// Fields only() or defer() left unloaded: read from the database on first use, and left
+  /// out of a save() (Django saves only the loaded fields).
+  public var deferred: Set<String> = []
   /// Whether the row came from (or has been written to) the database.
   public internal(set) var isStored: Bool
 

@@ -102,15 +102,23 @@ extension ModelValue {
     return output
   }
 
+  /// The JSON text Python's `json.dumps` writes (non-ASCII as `\uXXXX`): how Django stores a
+  /// JSONField and binds a JSON comparison, so a stored document compares equal in both.
+  public var pythonJSONText: String {
+    var output = ""
+    writeJSON(to: &output, asciiOnly: true)
+    return output
+  }
+
   /// Appends the JSON text, for writers that stream many rows.
-  public func writeJSON(to output: inout String) {
+  public func writeJSON(to output: inout String, asciiOnly: Bool = false) {
     switch self {
     case .null: output += "null"
     case .bool(let flag): output += flag ? "true" : "false"
     case .int(let number): output += String(number)
     case .double(let number): output += number.isFinite ? String(number) : "null"
     case .decimal(let text): output += ModelValue.jsonQuote(text)
-    case .text(let text): output += ModelValue.jsonQuote(text)
+    case .text(let text): output += ModelValue.jsonQuote(text, asciiOnly: asciiOnly)
     case .date(let date): output += "\"\(date.iso)\""
     case .datetime(let moment):
       output += "\"\(moment.date.iso)T\(moment.time.iso)Z\""
@@ -122,21 +130,21 @@ extension ModelValue {
       output += "["
       for (index, item) in items.enumerated() {
         if index > 0 { output += ", " }
-        item.writeJSON(to: &output)
+        item.writeJSON(to: &output, asciiOnly: asciiOnly)
       }
       output += "]"
     case .dict(let entries):
       output += "{"
       for (index, (key, value)) in entries.pairs.enumerated() {
         if index > 0 { output += ", " }
-        output += ModelValue.jsonQuote(key) + ": "
-        value.writeJSON(to: &output)
+        output += ModelValue.jsonQuote(key, asciiOnly: asciiOnly) + ": "
+        value.writeJSON(to: &output, asciiOnly: asciiOnly)
       }
       output += "}"
     }
   }
 
-  public static func jsonQuote(_ text: String) -> String {
+  public static func jsonQuote(_ text: String, asciiOnly: Bool = false) -> String {
     var result = "\""
     for scalar in text.unicodeScalars {
       switch scalar {
@@ -146,6 +154,9 @@ extension ModelValue {
       case "\r": result += "\\r"
       case "\t": result += "\\t"
       case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
+      case _ where asciiOnly && scalar.value > 0x7F:
+        // Python's ensure_ascii: UTF-16 code units, a surrogate pair past U+FFFF.
+        for unit in String(scalar).utf16 { result += String(format: "\\u%04x", unit) }
       default: result.unicodeScalars.append(scalar)
       }
     }

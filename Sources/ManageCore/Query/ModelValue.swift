@@ -120,7 +120,7 @@ public indirect enum ModelValue: Sendable, Hashable {
       default: throw invalid(field, "“\(plain)” value must be a decimal number.")
       }
     case .json:
-      return .text(jsonText)
+      return .text(pythonJSONText)
     case .binary:
       switch self {
       case .bytes(let bytes): return .blob(bytes)
@@ -198,7 +198,8 @@ public indirect enum ModelValue: Sendable, Hashable {
     case (.duration, .integer(let micro)): self = .duration(micro)
     case (.uuid, .text(let text)): self = Self.parseUUID(text).map(ModelValue.uuid) ?? .text(text)
     case (.decimal, .integer(let number)): self = .decimal(Self.quantize(String(number), places: field.decimalPlaces))
-    case (.decimal, .real(let number)): self = .decimal(Self.quantize(String(number), places: field.decimalPlaces))
+    case (.decimal, .real(let number)):
+      self = .decimal(field.decimalPlaces == nil ? Self.decimalFromFloat(number) : Self.quantize(String(number), places: field.decimalPlaces))
     case (.decimal, .text(let text)): self = .decimal(Self.quantize(text, places: field.decimalPlaces))
     case (.json, .text(let text)): self = (try? ModelValue(json: text)) ?? .text(text)
     case (.float, .integer(let number)): self = .double(Double(number))
@@ -232,6 +233,35 @@ public indirect enum ModelValue: Sendable, Hashable {
   }
 
   /// A decimal's text with exactly `places` digits after the point (Django's quantize).
+  /// Python's `decimal.Context(prec=15).create_decimal_from_float(number)`: the float's exact
+  /// value when it has at most 15 significant digits (12.5), else rounded to 15 of them, the
+  /// trailing zeros kept (0.1 + 0.2 is 0.300000000000000).
+  static func decimalFromFloat(_ number: Double) -> String {
+    guard number.isFinite else { return String(number) }
+    if number == 0 { return number.sign == .minus ? "-0" : "0" }
+    // glibc prints a double's exact binary value to any precision asked for.
+    let exact = String(format: "%.60e", number)
+    let mantissa = exact.prefix { $0 != "e" }.filter(\.isNumber)
+    let significant = mantissa.reversed().drop { $0 == "0" }.count
+    let digits = significant <= 15 ? max(significant, 1) : 15
+    let scientific = String(format: "%.\(digits - 1)e", number)
+    guard let e = scientific.firstIndex(of: "e"), let exponent = Int(scientific[scientific.index(after: e)...]) else { return scientific }
+    let negative = scientific.hasPrefix("-")
+    let body = scientific[..<e].filter(\.isNumber)
+    // Plain notation: the point placed by the exponent, zeros padded where needed.
+    var text: String
+    if exponent < 0 {
+      text = "0." + String(repeating: "0", count: -exponent - 1) + body
+    } else if exponent + 1 >= body.count {
+      text = body + String(repeating: "0", count: exponent + 1 - body.count)
+    } else {
+      let point = body.index(body.startIndex, offsetBy: exponent + 1)
+      text = body[..<point] + "." + body[point...]
+    }
+    if negative { text = "-" + text }
+    return text
+  }
+
   static func quantize(_ text: String, places: Int?) -> String {
     guard let places else { return text }
     if let plain = quantizePlain(text, places: places) { return plain }

@@ -2,6 +2,8 @@
 struct Fragment {
   var sql: String
   var arguments: [SQLValue] = []
+  /// What its values are, where known (a subquery's one column).
+  var field: FieldSchema? = nil
 }
 
 /// A path resolved against the schema: its SQL, the field it ends on, and what is left of it
@@ -12,6 +14,14 @@ struct ResolvedPath {
   var field: FieldSchema?
   var rest: ArraySlice<String>
   var isAggregate = false
+  /// The path names a relation itself (`author`, `tags`, `reviews`), whose lookups are
+  /// Django's related lookups.
+  var endsOnRelation = false
+  /// The path walked a join that may find no row (a nullable foreign key, a reverse or
+  /// many-to-many relation): Django's LEFT OUTER joins.
+  var outerJoined = false
+  /// The path names an annotation.
+  var isAnnotation = false
 }
 
 /// Turns paths, conditions and expressions into SQL over one base model, adding the joins
@@ -26,11 +36,28 @@ struct QueryCompiler {
   private var aliases: [String: String] = [:]
   /// Set once a path walks a relation that can multiply rows (reverse or many-to-many).
   private(set) var usesMultiValuedRelation = false
-  /// Which filter() call is being compiled. Django gives each call its own joins over
-  /// multi-valued relations (`filter(posts__a=1).filter(posts__b=2)` may match two different
-  /// posts) while conditions inside one call share them; the select list, annotations and
-  /// ordering use the first call's joins.
-  var joinScope = 0
+  /// Which filter() call is being compiled (from 1), or nil for annotations, the select list
+  /// and ordering. Django gives each filter() call its own joins over multi-valued relations
+  /// (`filter(posts__a=1).filter(posts__b=2)` may match two different posts) while conditions
+  /// inside one call share them; everything else reuses the join made last.
+  var joinScope: Int? = nil
+  /// For each multi-valued join path, the scope whose join was used last: what annotate(),
+  /// values() and order_by() reuse (Django's `reuse_aliases[-1]`).
+  private var lastScope: [String: String] = [:]
+  /// The first join of each table: the one Django names by the table (its `alias in
+  /// can_reuse` test in split_exclude compares those names).
+  private var firstAliasOfTable: [String: String] = [:]
+  /// How many negations enclose the condition being compiled (Django's `current_negated`
+  /// is this being odd).
+  var negationDepth = 0
+  /// Annotations compiled so far, by name: each is resolved once, where Django resolves it
+  /// (at its annotate() call, after the filters before it), and reused wherever it is named.
+  var annotationFragments: [String: Fragment] = [:]
+  /// Set while a query is compiled only to check it: an `OuterRef` is then NULL, since the
+  /// query may yet be used inside another.
+  var isValidating = false
+  /// Subqueries compiled so far, so each gets its own table aliases.
+  var subqueryCount = 0
 
   init(schema: ProjectSchema, base: ModelSchema, annotations: [(name: String, expression: QueryExpression)], aliasPrefix: String = "t") {
     self.schema = schema
@@ -58,10 +85,18 @@ struct QueryCompiler {
       || schema.reverseRelations(of: model).contains { $0.queryName == name }
   }
 
-  private mutating func join(_ key: String, _ sql: (String) -> String) -> String {
+  /// The suffix that picks which join over a multi-valued relation `key` uses.
+  private mutating func scopeSuffix(_ key: String) -> String {
+    let suffix = joinScope.map { "@\($0)" } ?? lastScope[key] ?? "@0"
+    lastScope[key] = suffix
+    return suffix
+  }
+
+  private mutating func join(_ key: String, table: String, _ sql: (String) -> String) -> String {
     if let existing = aliases[key] { return existing }
     let alias = "\(aliasPrefix)\(aliases.count + 1)"
     aliases[key] = alias
+    if firstAliasOfTable[table] == nil && table != base.dbTable { firstAliasOfTable[table] = alias }
     joins.append(sql(alias))
     return alias
   }
@@ -70,18 +105,16 @@ struct QueryCompiler {
   mutating func resolve(_ path: String) throws -> ResolvedPath {
     let parts = path.components(separatedBy: "__")
     if let annotation = annotations.first(where: { $0.name == parts[0] }) {
-      let scope = joinScope
-      joinScope = 0
-      defer { joinScope = scope }
-      let fragment = try expression(annotation.expression)
+      let fragment = try annotationFragment(annotation.name, annotation.expression)
       return ResolvedPath(
         sql: fragment.sql, arguments: fragment.arguments, field: try outputField(annotation.expression),
-        rest: parts.dropFirst(), isAggregate: annotation.expression.containsAggregate)
+        rest: parts.dropFirst(), isAggregate: annotation.expression.containsAggregate, isAnnotation: true)
     }
     var model = base
     var alias = baseAlias
     var key = ""
     var index = 0
+    var outer = false
     while index < parts.count {
       let part = parts[index]
       let name = part == "pk" ? (model.primaryKey?.name ?? "id") : part
@@ -94,52 +127,55 @@ struct QueryCompiler {
             let relation = Relation(kind: .manyToMany, field: field, holder: model, from: model, to: target)
             let through = relation.through!
             let from = alias
-            if joinScope > 0 { key += "@\(joinScope)" }
-            let middle = join(key + "#through") {
+            key += scopeSuffix(key)
+            outer = true
+            let middle = join(key + "#through", table: through.table) {
               "LEFT OUTER JOIN \(Identifier.quoted(through.table)) AS \($0) ON \(from).\(Identifier.quoted(model.primaryKey?.column ?? "id")) = \($0).\(Identifier.quoted(through.holderColumn))"
             }
-            alias = join(key) {
+            alias = join(key, table: target.dbTable) {
               "LEFT OUTER JOIN \(Identifier.quoted(target.dbTable)) AS \($0) ON \(middle).\(Identifier.quoted(through.targetColumn)) = \($0).\(Identifier.quoted(targetKey))"
             }
             usesMultiValuedRelation = true
           } else {
             guard hasNext, isPathStep(parts[index + 1], of: target) else {
-              return ResolvedPath(sql: column(alias, field.column!), field: field, rest: parts[(index + 1)...])
+              return ResolvedPath(sql: column(alias, field.column!), field: field, rest: parts[(index + 1)...], endsOnRelation: true, outerJoined: outer)
             }
             // `author__id` needs no join: the foreign key column holds it.
             if parts[index + 1] == "pk" || parts[index + 1] == target.primaryKey?.name, index + 2 == parts.count || !isPathStep(parts[index + 2], of: target) {
-              return ResolvedPath(sql: column(alias, field.column!), field: field, rest: parts[(index + 2)...])
+              return ResolvedPath(sql: column(alias, field.column!), field: field, rest: parts[(index + 2)...], outerJoined: outer)
             }
             let from = alias
-            alias = join(key) {
+            if field.null { outer = true }
+            alias = join(key, table: target.dbTable) {
               "LEFT OUTER JOIN \(Identifier.quoted(target.dbTable)) AS \($0) ON \(from).\(Identifier.quoted(field.column!)) = \($0).\(Identifier.quoted(targetKey))"
             }
           }
           model = target
           index += 1
           if hasNext, isPathStep(parts[index], of: model) { continue }
-          return ResolvedPath(sql: column(alias, targetKey), field: model.primaryKey, rest: parts[index...])
+          return ResolvedPath(sql: column(alias, targetKey), field: model.primaryKey, rest: parts[index...], endsOnRelation: true, outerJoined: outer)
         }
-        return ResolvedPath(sql: column(alias, field.column ?? field.name), field: field, rest: parts[(index + 1)...])
+        return ResolvedPath(sql: column(alias, field.column ?? field.name), field: field, rest: parts[(index + 1)...], outerJoined: outer)
       }
       if let field = model.fields.first(where: { $0.column == name && $0.type.isConcreteRelation }) {
-        return ResolvedPath(sql: column(alias, name), field: field, rest: parts[(index + 1)...])
+        return ResolvedPath(sql: column(alias, name), field: field, rest: parts[(index + 1)...], endsOnRelation: true, outerJoined: outer)
       }
       if let relation = schema.reverseRelations(of: model).first(where: { $0.queryName == name })?.relation {
         let holder = relation.holder
         let holderKey = holder.primaryKey?.column ?? "id"
         let modelKey = model.primaryKey?.column ?? "id"
         let from = alias
-        if joinScope > 0 && relation.field.type != .oneToOne { key += "@\(joinScope)" }
+        if relation.field.type != .oneToOne { key += scopeSuffix(key) }
+        outer = true
         if let through = relation.through {
-          let middle = join(key + "#through") {
+          let middle = join(key + "#through", table: through.table) {
             "LEFT OUTER JOIN \(Identifier.quoted(through.table)) AS \($0) ON \(from).\(Identifier.quoted(modelKey)) = \($0).\(Identifier.quoted(through.targetColumn))"
           }
-          alias = join(key) {
+          alias = join(key, table: holder.dbTable) {
             "LEFT OUTER JOIN \(Identifier.quoted(holder.dbTable)) AS \($0) ON \(middle).\(Identifier.quoted(through.holderColumn)) = \($0).\(Identifier.quoted(holderKey))"
           }
         } else {
-          alias = join(key) {
+          alias = join(key, table: holder.dbTable) {
             "LEFT OUTER JOIN \(Identifier.quoted(holder.dbTable)) AS \($0) ON \(from).\(Identifier.quoted(modelKey)) = \($0).\(Identifier.quoted(relation.field.column!))"
           }
         }
@@ -147,7 +183,7 @@ struct QueryCompiler {
         model = holder
         index += 1
         if hasNext, isPathStep(parts[index], of: model) { continue }
-        return ResolvedPath(sql: column(alias, holderKey), field: model.primaryKey, rest: parts[index...])
+        return ResolvedPath(sql: column(alias, holderKey), field: model.primaryKey, rest: parts[index...], endsOnRelation: true, outerJoined: outer)
       }
       var choices = schema.queryNames(of: model)
       if model.labelLower == base.labelLower { choices = (choices + annotations.map(\.name)).sorted() }
@@ -183,16 +219,66 @@ struct QueryCompiler {
   }
 
   /// The field a relation column's values are typed as: the target's primary key.
-  private func valueField(_ field: FieldSchema?) -> FieldSchema? {
+  func valueField(_ field: FieldSchema?) -> FieldSchema? {
     guard let field, field.type.isRelation else { return field }
     return schema.keyField(referencedBy: field)
   }
 
   // MARK: - Conditions
 
-  /// One `path=value` condition.
+  /// Django's related lookups: what a relation itself (`author`, `tags`) may be compared with.
+  static let relatedLookups: Set<String> = ["exact", "in", "gt", "gte", "lt", "lte", "isnull"]
+
+  /// One `path=value` condition. Under an odd number of negations (Django's current_negated),
+  /// a nullable or outer-joined column adds `AND column IS NOT NULL`, and so does a bare F()
+  /// of one, as Django's build_filter does: so `exclude(meta__lang="en")` drops a row whose
+  /// document lacks the key, and `exclude(score=5)` keeps one whose score is NULL.
   mutating func condition(_ path: String, _ operand: Operand) throws -> Fragment {
+    // Only the left-hand path decides whether a negation becomes a subquery (Django's
+    // MultiJoin comes from it); an F() value's joins stay in this query.
+    var probe = self
+    probe.usesMultiValuedRelation = false
+    let left = try probe.resolve(path)
+    if negationDepth > 0, probe.usesMultiValuedRelation, !left.isAnnotation {
+      return try splitExclude(path, operand)
+    }
+    let before = usesMultiValuedRelation
+    let fragment = try comparison(path, operand)
+    usesMultiValuedRelation = before || probe.usesMultiValuedRelation
+    guard negationDepth % 2 == 1 else { return fragment }
+    // An integer past the column's range already decided the condition (Django's
+    // EmptyResultSet/FullResultSet): nothing is left for NULL to change.
+    if fragment.sql == "1 = 1" || fragment.sql == "0 = 1" { return fragment }
+    let resolved = try resolve(path)
+    if resolved.isAnnotation || resolved.rest.last == "isnull" { return fragment }
+    if case .value(.null) = operand { return fragment }
+    var checks: [String] = []
+    var arguments: [SQLValue] = []
+    if resolved.field?.null == true || resolved.outerJoined {
+      checks.append("\(resolved.sql) IS NOT NULL")
+      arguments += resolved.arguments
+    }
+    if case .expression(.field(let other)) = operand, !annotations.contains(where: { $0.name == other }) {
+      // Only the field's own nullability counts here (Django's is_nullable(value.target)).
+      let value = try self.value(other)
+      if value.field?.null == true {
+        checks.append("\(value.sql) IS NOT NULL")
+        arguments += value.arguments
+      }
+    }
+    if checks.isEmpty { return fragment }
+    return Fragment(sql: ([fragment.sql] + checks).joined(separator: " AND "), arguments: fragment.arguments + arguments)
+  }
+
+  private mutating func comparison(_ path: String, _ operand: Operand) throws -> Fragment {
     var resolved = try resolve(path)
+    if resolved.endsOnRelation, let name = resolved.rest.first, resolved.rest.count > 1 || !Self.relatedLookups.contains(name) {
+      throw QueryError("Related Field got invalid lookup: \(name)")
+    }
+    if resolved.field?.type == .json, !resolved.isAggregate {
+      let (keys, lookup) = Self.splitJSONPath(resolved.rest)
+      return try jsonCondition(resolved.sql, resolved.arguments, keys: keys, lookup: lookup, operand, path: path)
+    }
     var sql = resolved.sql
     var field = resolved.field
     var lookup = Lookup.exact
@@ -239,8 +325,11 @@ struct QueryCompiler {
       switch (lookup, value) {
       case (.in, .list(let items)), (.in, .tuple(let items)), (.range, .list(let items)), (.range, .tuple(let items)):
         list = .many(try items.filter { !$0.isNull || lookup == .range }.map(convert))
+      case (.in, .text(let text)), (.range, .text(let text)):
+        // Python iterates a string's characters.
+        list = .many(try text.map { try convert(.text(String($0))) })
       case (.in, _), (.range, _):
-        throw QueryError("The '\(lookup.rawValue)' lookup takes a list or tuple, not \(value.typeName).")
+        throw QueryError("'\(value.typeName)' object is not iterable", kind: "TypeError")
       default:
         if case .null = value, lookup == .exact || lookup == .iexact {
           return Fragment(sql: "\(sql) IS NULL", arguments: arguments)
@@ -262,21 +351,13 @@ struct QueryCompiler {
       return Fragment(sql: text, arguments: arguments + values)
     case .expression(let expression):
       let right = try self.expression(expression)
-      let comparison: String
-      switch lookup {
-      case .exact: comparison = "="
-      case .gt: comparison = ">"
-      case .gte: comparison = ">="
-      case .lt: comparison = "<"
-      case .lte: comparison = "<="
-      default: throw QueryError("The '\(lookup.rawValue)' lookup cannot take an F() expression here.")
-      }
+      let comparison = try lookup.comparisonOperator
       return Fragment(sql: "\(sql) \(comparison) (\(right.sql))", arguments: arguments + right.arguments)
     case .subquery(let query):
       guard lookup == .in || lookup == .exact else {
         throw QueryError("A QuerySet can only be the value of an 'in' or 'exact' lookup.")
       }
-      let inner = try query.compileSubquery(prefix: aliasPrefix + "s\(joins.count)")
+      let inner = try subqueryOperand(query)
       return Fragment(sql: "\(sql) IN (\(inner.sql))", arguments: arguments + inner.arguments)
     }
   }
@@ -306,6 +387,7 @@ struct QueryCompiler {
       return annotations.contains { $0.name == first && $0.expression.containsAggregate }
     case .and(let items), .or(let items): return items.contains(where: refersToAggregate)
     case .not(let inner): return refersToAggregate(inner)
+    case .expression(let expression): return expression.containsAggregate
     }
   }
 
@@ -316,6 +398,8 @@ struct QueryCompiler {
     switch q {
     case .condition(let path, let operand):
       return try condition(path, operand)
+    case .expression(let expression):
+      return try self.expression(expression)
     case .and(let items), .or(let items):
       if items.isEmpty {
         if case .and = q { return Fragment(sql: "1 = 1") } else { return Fragment(sql: "0 = 1") }
@@ -335,83 +419,115 @@ struct QueryCompiler {
       // is still no condition.
       return Fragment(sql: "1 = 1")
     case .not(let inner):
-      var trial = self
-      trial.usesMultiValuedRelation = false
-      let fragment = try trial.condition(inner)
-      if !trial.usesMultiValuedRelation || refersToAggregate(inner) {
-        let multi = usesMultiValuedRelation
-        self = trial
-        usesMultiValuedRelation = multi
-        // NULL compared with anything is NULL, and NOT NULL drops the row; Django's exclude
-        // keeps rows whose column is NULL, so an unknown counts as false before negating.
-        return Fragment(sql: "NOT COALESCE((\(fragment.sql)), 0)", arguments: fragment.arguments)
-      }
-      var sub = QueryCompiler(schema: schema, base: base, annotations: annotations, aliasPrefix: aliasPrefix + "n\(joins.count)")
-      let innerFragment = try sub.condition(inner)
-      let sql = "\(basePrimaryKey) NOT IN (SELECT \(sub.basePrimaryKey) FROM \(sub.fromClause) WHERE \(innerFragment.sql))"
-      return Fragment(sql: sql, arguments: innerFragment.arguments)
+      // Each condition below keeps its place; one whose path walks a multi-valued relation
+      // becomes an EXISTS subquery of its own (Django's split_exclude, per condition).
+      negationDepth += 1
+      defer { negationDepth -= 1 }
+      let fragment = try condition(inner)
+      return Fragment(sql: "NOT (\(fragment.sql))", arguments: fragment.arguments)
     }
   }
 
-  // MARK: - Expressions
+  /// Django's split_exclude for one condition under a negation whose path walks a
+  /// multi-valued relation: `EXISTS(SELECT 1 … WHERE condition AND inner.pk = outer.pk)`, so
+  /// `exclude(tags__name="x")` drops every post tagged x rather than keeping those with another
+  /// tag too. Its F() values were resolved in this query first: the joins they made stay here
+  /// (and multiply its rows), a bare F() becomes an OuterRef to them, and the subquery is then
+  /// correlated with that join's row (`U1.id = outer_link.id`) rather than the object.
+  private mutating func splitExclude(_ path: String, _ operand: Operand) throws -> Fragment {
+    let leaf = try leakedOuterReferences(.condition(path, operand))
+    var sub = QueryCompiler(schema: schema, base: base, annotations: annotations, aliasPrefix: aliasPrefix + "n\(joins.count)")
+    sub.isValidating = isValidating
+    let inner = try sub.condition(leaf)
+    var correlation = "\(sub.basePrimaryKey) = \(basePrimaryKey)"
+    if let prefix = multiValuedPrefix(path), let theirs = sub.innerJoinAlias(prefix) {
+      if let mine = lastJoinAlias(prefix) { correlation = "\(theirs) = \(mine)" }
+    }
+    var sql = "EXISTS(SELECT 1 FROM \(sub.fromClause) WHERE (\(inner.sql)) AND \(correlation))"
+    var arguments = inner.arguments
+    // When the path reaches the relation through a nullable foreign key, Django adds
+    // `OR prefix IS NULL` (contains_louter), so the negation drops rows without it.
+    if let prefix = singleValuedPrefix(path) {
+      var probe = self
+      let resolved = try probe.resolve(prefix)
+      if resolved.outerJoined || resolved.field?.null == true {
+        let column = try resolve(prefix)
+        sql = "(\(sql) OR \(column.sql) IS NULL)"
+        arguments += column.arguments
+      }
+    }
+    return Fragment(sql: sql, arguments: arguments)
+  }
 
-  mutating func expression(_ expression: QueryExpression) throws -> Fragment {
-    switch expression {
-    case .field(let path):
-      let resolved = try value(path)
-      return Fragment(sql: resolved.sql, arguments: resolved.arguments)
-    case .value(let value):
-      return Fragment(sql: "?", arguments: [try value.plainSQL()])
-    case .binary(let op, let left, let right):
-      let l = try self.expression(left)
-      let r = try self.expression(right)
-      return Fragment(sql: "(\(l.sql) \(op.rawValue) \(r.sql))", arguments: l.arguments + r.arguments)
-    case .negated(let inner):
-      let fragment = try self.expression(inner)
-      return Fragment(sql: "(-\(fragment.sql))", arguments: fragment.arguments)
-    case .aggregate(let aggregate):
-      var argument: Fragment
-      if case .field("*") = aggregate.argument {
-        argument = Fragment(sql: aggregate.filter == nil ? "*" : "1")
-      } else {
-        argument = try self.expression(aggregate.argument)
+  /// `path` up to and including its first multi-valued step.
+  private func multiValuedPrefix(_ path: String) -> String? {
+    let parts = path.components(separatedBy: "__")
+    for length in 1...parts.count {
+      var probe = self
+      probe.usesMultiValuedRelation = false
+      guard (try? probe.resolve(parts.prefix(length).joined(separator: "__"))) != nil else { return nil }
+      if probe.usesMultiValuedRelation { return parts.prefix(length).joined(separator: "__") }
+    }
+    return nil
+  }
+
+  /// The part of `path` before its first multi-valued step, if that step is not the first.
+  private func singleValuedPrefix(_ path: String) -> String? {
+    let parts = path.components(separatedBy: "__")
+    for length in 1..<parts.count {
+      var probe = self
+      probe.usesMultiValuedRelation = false
+      guard (try? probe.resolve(parts.prefix(length).joined(separator: "__"))) != nil else { return nil }
+      if probe.usesMultiValuedRelation { return length == 1 ? nil : parts.prefix(length - 1).joined(separator: "__") }
+    }
+    return nil
+  }
+
+  /// For split_exclude: resolves every F() path of `q`'s values here (making their joins) and
+  /// replaces the bare ones with this query's SQL for them.
+  private mutating func leakedOuterReferences(_ q: Q) throws -> Q {
+    switch q {
+    case .condition(let path, .expression(let expression)):
+      for field in Self.fieldPaths(expression) where !annotations.contains(where: { $0.name == field }) {
+        let resolved = try value(field)
+        if case .field(field) = expression {
+          return .condition(path, .expression(.compiled(sql: resolved.sql, arguments: resolved.arguments, field: valueField(resolved.field))))
+        }
       }
-      if let filter = aggregate.filter {
-        let condition = try self.condition(filter)
-        argument = Fragment(
-          sql: "CASE WHEN \(condition.sql) THEN \(argument.sql) ELSE NULL END",
-          arguments: condition.arguments + argument.arguments)
-      }
-      let function = aggregate.function == .avg ? "AVG" : aggregate.function.rawValue.uppercased()
-      return Fragment(sql: "\(function)(\(aggregate.distinct ? "DISTINCT " : "")\(argument.sql))", arguments: argument.arguments)
+      return q
+    case .condition, .expression: return q
+    case .and(let items): return .and(try items.map { try leakedOuterReferences($0) })
+    case .or(let items): return .or(try items.map { try leakedOuterReferences($0) })
+    case .not(let inner): return .not(try leakedOuterReferences(inner))
     }
   }
 
-  /// What an expression's values are, so results convert by type (a Sum of a decimal field
-  /// is a decimal; a Count an integer).
-  mutating func outputField(_ expression: QueryExpression) throws -> FieldSchema? {
+  /// The row identity of this filter call's join over multi-valued `prefix` when it is the
+  /// first join of its table (Django's split_exclude correlates on it only then, the inner
+  /// query's alias being the table's name): the many-to-many link row, or the related row of
+  /// a reverse foreign key.
+  func lastJoinAlias(_ prefix: String) -> String? {
+    guard let scope = joinScope else { return nil }
+    let key = prefix + "@\(scope)"
+    guard let alias = aliases[key + "#through"] ?? aliases[key], firstAliasOfTable.values.contains(alias) else { return nil }
+    return "\(alias).\"id\""
+  }
+
+  /// The inner query's own first join over `prefix`, for the correlation.
+  func innerJoinAlias(_ prefix: String) -> String? {
+    let key = prefix + (lastScope[prefix] ?? "@0")
+    guard let alias = aliases[key + "#through"] ?? aliases[key] else { return nil }
+    return "\(alias).\"id\""
+  }
+
+  /// The F() paths inside an expression.
+  static func fieldPaths(_ expression: QueryExpression) -> [String] {
     switch expression {
-    case .field(let path):
-      if path == "*" { return nil }
-      var copy = self
-      return try copy.value(path).field.map { $0.type.isRelation ? (valueField($0) ?? $0) : $0 }
-    case .value: return nil
-    case .binary(_, let left, let right):
-      let l = try outputField(left)
-      let r = try outputField(right)
-      // Date arithmetic and mixed types are left raw; like types keep their type.
-      if let l, let r, l.type == r.type, l.type != .date, l.type != .datetime { return l }
-      if let l, r == nil, l.type.isInteger || l.type == .decimal || l.type == .float { return l }
-      return nil
-    case .negated(let inner): return try outputField(inner)
-    case .aggregate(let aggregate):
-      switch aggregate.function {
-      case .count: return FieldSchema(name: "count", type: .integer)
-      case .avg: return FieldSchema(name: "avg", type: .float)
-      case .sum, .min, .max:
-        if case .field("*") = aggregate.argument { return nil }
-        return try outputField(aggregate.argument)
-      }
+    case .field(let path): path == "*" ? [] : [path]
+    case .binary(_, let left, let right): fieldPaths(left) + fieldPaths(right)
+    case .negated(let inner), .cast(let inner, _): fieldPaths(inner)
+    case .function(_, let arguments): arguments.flatMap(fieldPaths)
+    default: []
     }
   }
 }

@@ -74,6 +74,7 @@ extension QuerySet {
 
   func instance(from row: [ModelValue], outputs: [Output]) -> ModelInstance {
     let object = ModelInstance(model: model, values: [:], isStored: true)
+    object.deferred = deferredFields
     var relatedValues: [String: [String: ModelValue]] = [:]
     for (output, value) in zip(outputs, row) {
       if let path = output.relatedPath {
@@ -118,7 +119,7 @@ extension QuerySet {
     var plain = self
     plain.ordering = []
     let compiled: Compiled
-    if isSliced || isDistinct || isGrouped {
+    if isSliced || isDistinct || isGrouped || combination != nil {
       let inner = try plain.compile()
       compiled = Compiled(sql: "SELECT COUNT(*) FROM (\(inner.sql))", arguments: inner.arguments, outputs: [])
     } else {
@@ -137,6 +138,11 @@ extension QuerySet {
   public func exists(_ connection: Connection) throws -> Bool {
     var probe = try slice(0, 1)
     probe.ordering = []
+    if isGrouped || groupsByValues || combination != nil {
+      // HAVING needs the GROUP BY the full query has.
+      let inner = try probe.compile()
+      return try connection.scalar("SELECT 1 FROM (\(inner.sql))", inner.arguments) != nil
+    }
     let compiled = try probe.compile(onlyPrimaryKey: true)
     return try connection.scalar(compiled.sql, compiled.arguments) != nil
   }
@@ -171,56 +177,6 @@ extension QuerySet {
     let count = rows.count > 20 ? "more than 20" : String(rows.count)
     throw QueryError(
       "get() returned more than one \(model.name) -- it returned \(count)!", kind: "\(model.name).MultipleObjectsReturned")
-  }
-
-  /// `aggregate(total=Sum("score"), …)`: one dictionary over all matching rows.
-  func compileAggregate(_ pairs: [(String, Aggregate)]) throws -> Compiled {
-    if isGrouped { return try compileAggregateOverGroups(pairs) }
-    var base = QuerySet(model: model, schema: schema)
-    base.annotations = annotations
-    if isSliced || isDistinct || isEmpty {
-      base.conditions = [.condition("pk", .subquery(self))]
-    } else {
-      base.conditions = conditions
-    }
-    var compiler = QueryCompiler(schema: schema, base: model, annotations: annotations)
-    var select: [Fragment] = []
-    for (_, aggregate) in pairs { select.append(try compiler.expression(.aggregate(aggregate))) }
-    var whereParts: [Fragment] = []
-    for (index, condition) in base.conditions.enumerated() {
-      compiler.joinScope = index
-      whereParts.append(try compiler.condition(condition))
-    }
-    var sql = "SELECT " + select.map(\.sql).joined(separator: ", ") + " FROM " + compiler.fromClause
-    if !whereParts.isEmpty { sql += " WHERE " + whereParts.map { "(\($0.sql))" }.joined(separator: " AND ") }
-    return Compiled(sql: sql, arguments: select.flatMap(\.arguments) + whereParts.flatMap(\.arguments), outputs: [])
-  }
-
-  /// `annotate(n=Count("posts")).aggregate(Avg("n"))`: the grouped rows become a subquery
-  /// whose columns the aggregates read, as Django does it.
-  private func compileAggregateOverGroups(_ pairs: [(String, Aggregate)]) throws -> Compiled {
-    var paths: [String] = []
-    for (name, aggregate) in pairs {
-      guard case .field(let path) = aggregate.argument, aggregate.filter == nil else {
-        throw QueryError(
-          "aggregate() over grouped rows takes a field or annotation name ('\(name)' has an expression or a filter).",
-          kind: "NotSupportedError")
-      }
-      if path != "*" && !paths.contains(path) { paths.append(path) }
-    }
-    var inner = self
-    inner.shape = .values(paths.isEmpty ? ["pk"] : paths)
-    inner.groupsByValues = false
-    inner.ordering = []
-    let compiled = try inner.compile(prefix: "g", aliased: true)
-    let select = pairs.map { _, aggregate -> String in
-      let function = aggregate.function == .avg ? "AVG" : aggregate.function.rawValue.uppercased()
-      guard case .field(let path) = aggregate.argument, path != "*" else { return "\(function)(*)" }
-      return "\(function)(\(aggregate.distinct ? "DISTINCT " : "")\"subquery\".\(Identifier.quoted(path)))"
-    }
-    return Compiled(
-      sql: "SELECT \(select.joined(separator: ", ")) FROM (\(compiled.sql)) AS \"subquery\"", arguments: compiled.arguments,
-      outputs: [])
   }
 
   /// Runs `aggregate(...)` and returns its dictionary.

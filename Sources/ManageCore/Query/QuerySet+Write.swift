@@ -110,6 +110,10 @@ extension ModelInstance {
   /// `save()`: INSERT when new, else UPDATE every column (and INSERT if the row is gone, as
   /// Django does). auto_now fields take the time; auto_now_add ones only on insert.
   public func save(_ connection: Connection, schema: ProjectSchema, forceInsert: Bool = false, updateFields: [String]? = nil) throws {
+    var updateFields = updateFields
+    if updateFields == nil, isStored, !deferred.isEmpty {
+      updateFields = model.fields.filter { $0.isConcrete && !$0.primaryKey && !deferred.contains($0.name) }.map(\.name)
+    }
     let now = CivilDateTime.now()
     try connection.savepoint("manage_save") {
       if !forceInsert, !pk.isNull {

@@ -7,12 +7,21 @@ public struct QuerySet: Sendable {
   public let schema: ProjectSchema
   var conditions: [Q] = []
   var annotations: [(name: String, expression: QueryExpression)] = []
+  /// How many filter() calls came before each annotate(): Django resolves an annotation when
+  /// it is added, so it reuses the joins of the filters before it and none after.
+  var annotationSteps: [String: Int] = [:]
   var ordering: [String]?
   var limit: Int?
   var offset = 0
   var isDistinct = false
   var isEmpty = false
   var relatedPaths: [String] = []
+  /// Set by union(), intersection() and difference().
+  var combination: Combination?
+  /// Field names only() keeps or defer() leaves out: instances load these later.
+  var deferredFields: Set<String> = []
+  /// `values_list(named=True)`: rows are named tuples.
+  public internal(set) var namedRows = false
   /// Set when annotate() follows values("a"): rows group by the values, not per object.
   var groupsByValues = false
   /// What each row is: a model instance, a dictionary (`values()`) or a tuple (`values_list()`).
@@ -40,6 +49,7 @@ public struct QuerySet: Sendable {
 
   /// `filter(...)`: rows where the Q holds.
   public func filter(_ q: Q) throws -> QuerySet {
+    try refuseAfterCombination("filter")
     try checkNotSliced("filter")
     var copy = self
     copy.conditions.append(q)
@@ -58,6 +68,7 @@ public struct QuerySet: Sendable {
   /// `annotate(name=expression, …)`: a computed column on every row; with an aggregate,
   /// rows are grouped (per object, or per `values()` combination).
   public func annotate(_ pairs: [(String, QueryExpression)]) throws -> QuerySet {
+    try refuseAfterCombination("annotate")
     var copy = self
     for (name, expression) in pairs {
       if model.field(name) != nil || schema.reverseRelations(of: model).contains(where: { $0.queryName == name }) {
@@ -65,6 +76,7 @@ public struct QuerySet: Sendable {
       }
       copy.annotations.removeAll { $0.name == name }
       copy.annotations.append((name, expression))
+      copy.annotationSteps[name] = conditions.count
       // Django: an annotation after values("a") joins the row, grouped by "a".
       switch copy.shape {
       case .values(let fields) where !fields.isEmpty:
@@ -78,6 +90,7 @@ public struct QuerySet: Sendable {
     }
     // Resolve now, so a mistake is reported at the call that made it.
     var compiler = QueryCompiler(schema: schema, base: model, annotations: copy.annotations)
+    compiler.isValidating = true
     for (_, expression) in pairs { _ = try compiler.expression(expression) }
     return copy
   }
@@ -121,23 +134,27 @@ public struct QuerySet: Sendable {
   public func values(_ fields: [String]) throws -> QuerySet {
     var copy = self
     copy.shape = .values(fields)
-    _ = try copy.compile()
+    _ = try copy.compile(validating: true)
     return copy
   }
 
-  /// `values_list(..., flat=True)`: rows as tuples, or single values when flat.
-  public func valuesList(_ fields: [String], flat: Bool = false) throws -> QuerySet {
+  /// `values_list(..., flat=True)`: rows as tuples, or single values when flat, or named
+  /// tuples (`Row(id=1, title='x')`) when named.
+  public func valuesList(_ fields: [String], flat: Bool = false, named: Bool = false) throws -> QuerySet {
     if flat && fields.count > 1 {
       throw QueryError("'flat' is not valid when values_list is called with more than one field.", kind: "TypeError")
     }
+    if flat && named { throw QueryError("'flat' and 'named' can't be used together.", kind: "TypeError") }
     var copy = self
+    copy.namedRows = named
     copy.shape = .valuesList(fields, flat: flat)
-    _ = try copy.compile()
+    _ = try copy.compile(validating: true)
     return copy
   }
 
   /// `select_related("author", …)`: follow foreign keys in the same query.
   public func selectRelated(_ paths: [String]) throws -> QuerySet {
+    try refuseAfterCombination("select_related")
     var copy = self
     for path in paths {
       var current = model
@@ -188,20 +205,65 @@ public struct QuerySet: Sendable {
 
   /// The SELECT for this query. `select` replaces the column list (COUNT(*), a primary key).
   /// `aliased` names each column by its key (`AS "n"`), for a query read as a subquery.
-  func compile(prefix: String = "t", onlyPrimaryKey: Bool = false, aliased: Bool = false) throws -> Compiled {
+  /// `validating` compiles to find mistakes early, in a query that may yet become a subquery
+  /// (its `OuterRef`s stand for NULL then).
+  ///
+  /// `aggregateColumns` makes the inner query of an `aggregate()` over grouped, distinct or
+  /// sliced rows (Django's get_aggregation): it is handed the compiler once the filters and
+  /// annotations are in, returns the columns the outer aggregates read (`__col1`, …), and the
+  /// model's own columns are left out unless the rows are distinct.
+  func compile(
+    prefix: String = "t", onlyPrimaryKey: Bool = false, aliased: Bool = false, validating: Bool = false,
+    aggregateColumns: ((inout QueryCompiler) throws -> [(String, Fragment)])? = nil
+  ) throws -> Compiled {
+    if let combination { return try compileCombination(combination) }
     var compiler = QueryCompiler(schema: schema, base: model, annotations: annotations, aliasPrefix: prefix)
+    compiler.isValidating = validating
+    // Filters and annotations in the order they were called, so each takes the joins Django
+    // gives it; the select list, grouping and ordering below reuse what they made.
+    var conditionFragments: [Fragment] = []
+    func compileConditions(upTo end: Int) throws {
+      while conditionFragments.count < min(end, conditions.count) {
+        compiler.joinScope = conditionFragments.count + 1
+        conditionFragments.append(try compiler.condition(conditions[conditionFragments.count]))
+      }
+      compiler.joinScope = nil
+    }
+    for annotation in annotations {
+      try compileConditions(upTo: annotationSteps[annotation.name] ?? 0)
+      _ = try compiler.annotationFragment(annotation.name, annotation.expression)
+    }
+    try compileConditions(upTo: conditions.count)
+    let extraColumns = try aggregateColumns?(&compiler) ?? []
     var select: [Fragment] = []
     var outputs: [Output] = []
     var groupBy: [String] = []
     var groupArguments: [SQLValue] = []
     var valuesShape = false
-    if onlyPrimaryKey {
+    /// Every annotation as a column. Django groups by every selected expression that is not
+    /// an aggregate: one reaching across a multi-valued relation splits the object's group.
+    func selectAnnotations() throws {
+      for annotation in annotations {
+        let fragment = try compiler.annotationFragment(annotation.name, annotation.expression)
+        select.append(fragment)
+        outputs.append(Output(key: annotation.name, field: try compiler.outputField(annotation.expression)))
+        if isGrouped, !annotation.expression.containsAggregate, !annotation.expression.containsWindow {
+          groupBy.append(fragment.sql)
+          groupArguments += fragment.arguments
+        }
+      }
+    }
+    if aggregateColumns != nil, !isDistinct, case .instances = shape {
+      // The inner query of aggregate(): annotations only, grouped by the object.
+      try selectAnnotations()
+      if isGrouped { groupBy.insert(compiler.basePrimaryKey, at: 0) }
+    } else if onlyPrimaryKey {
       select.append(Fragment(sql: compiler.basePrimaryKey))
       outputs.append(Output(key: "pk", field: model.primaryKey))
     } else {
       switch shape {
       case .instances:
-        for field in model.fields where field.isConcrete {
+        for field in model.fields where field.isConcrete && (field.primaryKey || !deferredFields.contains(field.name)) {
           select.append(Fragment(sql: compiler.column(compiler.baseAlias, field.column!)))
           outputs.append(Output(key: field.name, field: field))
         }
@@ -220,11 +282,15 @@ public struct QuerySet: Sendable {
             }
           }
         }
-        for annotation in annotations {
-          select.append(try compiler.expression(annotation.expression))
-          outputs.append(Output(key: annotation.name, field: try compiler.outputField(annotation.expression)))
+        if isGrouped {
+          groupBy = [compiler.basePrimaryKey]
+          // A window over grouped rows reads their columns: Django groups by every selected
+          // column (SQLite has no functional dependence on the key).
+          if annotations.contains(where: { $0.expression.containsWindow }) {
+            groupBy += select.map(\.sql).filter { $0 != compiler.basePrimaryKey }
+          }
         }
-        if isGrouped { groupBy = [compiler.basePrimaryKey] }
+        try selectAnnotations()
       case .values(let fields), .valuesList(let fields, _):
         valuesShape = true
         var names = fields
@@ -233,10 +299,10 @@ public struct QuerySet: Sendable {
         }
         for name in names {
           if let annotation = annotations.first(where: { $0.name == name }) {
-            let fragment = try compiler.expression(annotation.expression)
+            let fragment = try compiler.annotationFragment(annotation.name, annotation.expression)
             select.append(fragment)
             outputs.append(Output(key: name, field: try compiler.outputField(annotation.expression)))
-            if !annotation.expression.containsAggregate {
+            if !annotation.expression.containsAggregate, !annotation.expression.containsWindow {
               groupBy.append(fragment.sql)
               groupArguments += fragment.arguments
             }
@@ -251,21 +317,30 @@ public struct QuerySet: Sendable {
         if !isGrouped {
           groupBy = []
         } else if !groupsByValues {
-          // annotate() came before values(): one group per object, as Django does.
-          groupBy = [compiler.basePrimaryKey]
-          groupArguments = []
+          // annotate() came before values(): one group per object, as Django does, and per
+          // every other selected column (one across a multi-valued relation splits it).
+          groupBy.insert(compiler.basePrimaryKey, at: 0)
         }
       }
+    }
+    for (alias, fragment) in extraColumns {
+      select.append(fragment)
+      outputs.append(Output(key: alias, field: fragment.field))
+      if isGrouped {
+        groupBy.append(fragment.sql)
+        groupArguments += fragment.arguments
+      }
+    }
+    if select.isEmpty {
+      select.append(Fragment(sql: compiler.basePrimaryKey))
+      outputs.append(Output(key: "pk", field: model.primaryKey))
     }
     var whereParts: [Fragment] = []
     var havingParts: [Fragment] = []
     if isEmpty { whereParts.append(Fragment(sql: "0 = 1")) }
-    for (index, condition) in conditions.enumerated() {
-      compiler.joinScope = index
-      let fragment = try compiler.condition(condition)
+    for (condition, fragment) in zip(conditions, conditionFragments) {
       if compiler.refersToAggregate(condition) { havingParts.append(fragment) } else { whereParts.append(fragment) }
     }
-    compiler.joinScope = 0
     var orderParts: [Fragment] = []
     // Django leaves the model's default ordering out of GROUP BY queries over values().
     let order = onlyPrimaryKey && !isSliced ? [] : (ordering ?? (valuesShape && groupsByValues ? [] : model.ordering))
@@ -305,16 +380,18 @@ public struct QuerySet: Sendable {
     return Compiled(sql: sql, arguments: arguments, outputs: outputs)
   }
 
-  /// The query as the inside of `IN (…)`: its primary keys, or its one `values_list` column.
-  func compileSubquery(prefix: String) throws -> Fragment {
+  /// The query as the inside of `IN (…)` or a `Subquery`: its primary keys, or its one
+  /// `values`/`values_list` column (the field it ends on comes along).
+  func compileSubquery(prefix: String, scalar: Bool = false, validating: Bool = false) throws -> Fragment {
     switch shape {
     case .valuesList(let fields, _) where fields.count == 1, .values(let fields) where fields.count == 1:
-      let compiled = try compile(prefix: prefix)
-      return Fragment(sql: compiled.sql, arguments: compiled.arguments)
+      let compiled = try compile(prefix: prefix, validating: validating)
+      return Fragment(sql: compiled.sql, arguments: compiled.arguments, field: compiled.outputs.first?.field)
     case .instances:
-      let compiled = try compile(prefix: prefix, onlyPrimaryKey: true)
-      return Fragment(sql: compiled.sql, arguments: compiled.arguments)
+      let compiled = try compile(prefix: prefix, onlyPrimaryKey: true, validating: validating)
+      return Fragment(sql: compiled.sql, arguments: compiled.arguments, field: model.primaryKey)
     default:
+      if scalar { throw QueryError("sub-select returns \(try compile(prefix: prefix).outputs.count) columns - expected 1", kind: "OperationalError") }
       throw QueryError("Cannot use a multi-field QuerySet as a filter value.", kind: "TypeError")
     }
   }

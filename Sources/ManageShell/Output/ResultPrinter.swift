@@ -169,6 +169,7 @@ struct ResultPrinter {
     // JSON numbers have no size limit: a big int is its digits.
     case .bigInt(let number): return try number.decimalText()
     case .list(let items), .tuple(let items): return "[" + (try items.map(json)).joined(separator: ", ") + "]"
+    case .namedRow(_, let values): return ModelValue.list(values).jsonText
     case .dict(let dictionary):
       return "{" + (try zip(dictionary.keys, dictionary.values).map { ModelValue.jsonQuote($0.str) + ": " + (try json($1)) }).joined(separator: ", ") + "}"
     case .instance(let object): return ModelValue.dict(Self.record(object)).jsonText

@@ -172,7 +172,8 @@ struct Completer {
     case .namespace(let name):
       switch name {
       case "timezone": return ["now("]
-      case "models": return ["Q(", "F(", "Value(", "Count(", "Sum(", "Avg(", "Min(", "Max("]
+      case "models": return (["Q", "F", "Value", "Count", "Sum", "Avg", "Min", "Max"] + ExpressionBuiltins.names.sorted()).map { $0 + "(" }
+      case "functions": return ExpressionBuiltins.functionNames.map { $0 + "(" }
       default: return interpreter.schema.models(in: name).map(\.name)
       }
     case .unknown: return []

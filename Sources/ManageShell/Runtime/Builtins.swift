@@ -4,11 +4,11 @@ import ManageCore
 /// The functions in scope: the ORM's helpers (Q, F, Count, …), dates, and a few harmless
 /// Python builtins. None of them reaches outside the database.
 enum Builtins {
-  static let functions: Set<String> = [
+  static let functions: Set<String> = Set<String>([
     "Q", "F", "Value", "Count", "Sum", "Avg", "Min", "Max", "date", "datetime", "time", "timedelta", "now", "today",
     "Decimal", "UUID", "len", "list", "tuple", "dict", "str", "int", "float", "bool", "repr", "print", "sorted", "sum",
     "min", "max", "abs", "round", "range", "type",
-  ]
+  ]).union(ExpressionBuiltins.globalNames)
 
   // MARK: - Conversions
 
@@ -60,6 +60,7 @@ enum Builtins {
   static func iterate(_ value: ShellValue, _ interpreter: Interpreter) throws -> [ShellValue] {
     switch value {
     case .list(let items), .tuple(let items): return items
+    case .namedRow(_, let values): return values.map { .data($0) }
     case .dict(let dictionary): return dictionary.keys.map { .data($0) }
     case .data(.list(let items)), .data(.tuple(let items)): return items.map { .data($0) }
     case .data(.dict(let dictionary)): return dictionary.keys.map { .data(.text($0)) }
@@ -163,7 +164,8 @@ enum Builtins {
         guard case .q(let q) = value else { throw PythonError("TypeError", "Q() takes Q objects and keyword arguments, not \(value.typeName)") }
         parts.append(q)
       }
-      parts += try arguments.keywords.map { .condition($0.0, try interpreter.operand($0.1)) }
+      // Django's Q sorts its keyword arguments by name.
+      parts += try arguments.keywords.sorted(by: { $0.0 < $1.0 }).map { .condition($0.0, try interpreter.operand($0.1)) }
       return .q(parts.count == 1 ? parts[0] : .and(parts))
     case "F":
       try arguments.count(1...1, "F")
@@ -377,6 +379,7 @@ enum Builtins {
       try arguments.count(1...1, "type")
       return .data(.text("<class '\(args[0].typeName)'>"))
     default:
+      if let value = try ExpressionBuiltins.call(name, arguments, interpreter) { return value }
       throw PythonError("NameError", "name '\(name)' is not defined")
     }
   }

@@ -3,9 +3,10 @@ import ManageCore
 extension Interpreter {
   /// Methods of querysets and managers, as Django names them.
   static let querySetMethods = [
-    "aggregate", "all", "annotate", "bulk_create", "count", "create", "delete", "distinct", "earliest", "exclude",
-    "exists", "explain", "filter", "first", "get", "get_or_create", "in_bulk", "iterator", "last", "latest", "none",
-    "order_by", "prefetch_related", "reverse", "select_related", "update", "update_or_create", "values", "values_list",
+    "aggregate", "all", "annotate", "bulk_create", "count", "create", "dates", "datetimes", "defer", "delete",
+    "difference", "distinct", "earliest", "exclude", "exists", "explain", "filter", "first", "get", "get_or_create",
+    "in_bulk", "intersection", "iterator", "last", "latest", "none", "only", "order_by", "prefetch_related", "reverse",
+    "select_related", "union", "update", "update_or_create", "values", "values_list",
   ]
   static let relatedMethods = ["add", "remove", "clear", "set"]
   static let instanceMethods = ["save", "delete", "refresh_from_db"]
@@ -51,7 +52,13 @@ extension Interpreter {
     case .list:
       guard ["append", "count", "index"].contains(name) else { throw attributeError("'list' object", name, ["append", "count", "index"]) }
       return .method(value, name)
-    case .q, .expression, .aggregate, .tuple, .function, .method, .exceptionClass, .bigInt:
+    case .expression, .aggregate:
+      guard name == "desc" || name == "asc" else { throw attributeError("'\(value.typeName)' object", name, ["asc", "desc"]) }
+      return .method(value, name)
+    case .namedRow(let names, let values):
+      guard let index = names.firstIndex(of: name) else { throw attributeError("'Row' object", name, names) }
+      return .data(values[index])
+    case .q, .tuple, .function, .method, .exceptionClass, .bigInt, .when, .field:
       throw attributeError("'\(value.typeName)' object", name, [])
     }
   }
@@ -70,8 +77,12 @@ extension Interpreter {
       guard name == "utc" else { throw attributeError("type object 'datetime.timezone'", name, ["utc"]) }
       return .none
     case "models":
-      let names = ["Q", "F", "Value", "Count", "Sum", "Avg", "Min", "Max"]
+      let names = (["Q", "F", "Value", "Count", "Sum", "Avg", "Min", "Max"] + ExpressionBuiltins.names).sorted()
       guard names.contains(name) else { throw attributeError("module 'django.db.models'", name, names) }
+      return .function(name)
+    case "functions":
+      let names = ExpressionBuiltins.functionNames
+      guard names.contains(name) else { throw attributeError("module 'django.db.models.functions'", name, names) }
       return .function(name)
     default:
       let models = schema.models(in: space)
@@ -96,6 +107,9 @@ extension Interpreter {
     if name == "pk" { return .data(object.pk) }
     if let value = object.annotations[name] { return .data(value) }
     if let field = object.model.field(name) {
+      if object.deferred.contains(field.name) {
+        _ = try orm { try QuerySet.loadDeferred(field.name, of: object, schema: schema, connection) }
+      }
       switch field.type {
       case .manyToMany:
         let relation = schema.relation(named: name, from: object.model)!
@@ -114,6 +128,9 @@ extension Interpreter {
       }
     }
     if let field = object.model.fields.first(where: { $0.type.isConcreteRelation && $0.column == name }) {
+      if object.deferred.contains(field.name) {
+        _ = try orm { try QuerySet.loadDeferred(field.name, of: object, schema: schema, connection) }
+      }
       return .data(object.values[field.name] ?? .null)
     }
     if let reverse = schema.reverseRelations(of: object.model).first(where: { $0.accessor == name }) {

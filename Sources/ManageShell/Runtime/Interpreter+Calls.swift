@@ -22,6 +22,13 @@ extension Interpreter {
       case .instance(let object): return try instanceMethod(object, name, arguments)
       case .data(let data): return try dataMethod(data, name, arguments)
       case .dict(let dictionary): return try dictMethod(dictionary, name, arguments)
+      case .expression, .aggregate:
+        // F("pages").desc(): an ordering for order_by() and Window(order_by=...).
+        try arguments.allow(["nulls_first", "nulls_last"], in: name)
+        if arguments.keywords.contains(where: { $0.0.hasPrefix("nulls") }) {
+          throw PythonError("NotSupportedError", "nulls_first and nulls_last are not supported by manage yet.")
+        }
+        return .expression(.ordered(try ExpressionBuiltins.expression(receiver, name), descending: name == "desc"))
       case .list(let items):
         switch name {
         case "count": return .data(.int(Int64(try items.filter { try Operators.equal($0, arguments.positional.first ?? .none) }.count)))
@@ -64,9 +71,11 @@ extension Interpreter {
   /// The rows of a query as shell values: instances, dicts or tuples.
   func rows(of query: QuerySet) throws -> [ShellValue] {
     try orm {
-      try query.fetchAll(connection).map { row in
+      let names = query.namedRows ? try query.columnKeys() : []
+      return try query.fetchAll(connection).map { row in
         switch row {
         case .instance(let object): return .instance(object)
+        case .value(.tuple(let values)) where query.namedRows: return .namedRow(names, values)
         case .value(let value): return .data(value)
         }
       }
@@ -85,14 +94,31 @@ extension Interpreter {
   private func condition(_ arguments: Arguments, _ method: String) throws -> Q? {
     var parts: [Q] = []
     for value in arguments.positional {
-      guard case .q(let q) = value else {
-        throw PythonError("TypeError", "\(method)() takes Q objects and keyword arguments, not \(value.typeName)")
+      switch value {
+      case .q(let q): parts.append(q)
+      // Django 3.0+: a boolean expression (Exists, a comparison wrapped) filters directly.
+      case .expression(let expression): parts.append(.expression(expression))
+      default: throw PythonError("TypeError", "\(method)() takes Q objects and keyword arguments, not \(value.typeName)")
       }
-      parts.append(q)
     }
-    for (path, value) in arguments.keywords { parts.append(.condition(path, try operand(value))) }
+    // Django's Q sorts its keyword arguments: the order joins are made in follows the names.
+    for (path, value) in arguments.keywords.sorted(by: { $0.0 < $1.0 }) { parts.append(.condition(path, try operand(value))) }
     if parts.isEmpty { return nil }
     return parts.count == 1 ? parts[0] : .and(parts)
+  }
+
+  /// order_by()'s items: `"-pages"`, `F("pages").desc()`, `F("pages")`.
+  private func orderings(_ arguments: Arguments) throws -> [String] {
+    try arguments.noKeywords("order_by")
+    return try arguments.positional.map { value in
+      switch value {
+      case .data(.text(let text)): return text
+      case .expression(.field(let path)): return path
+      case .expression(.ordered(.field(let path), let descending)): return descending ? "-" + path : path
+      default:
+        throw PythonError("TypeError", "order_by() takes field names and F() orderings here; annotate() an expression and order by its name")
+      }
+    }
   }
 
   private func strings(_ arguments: Arguments, _ method: String) throws -> [String] {
@@ -156,7 +182,7 @@ extension Interpreter {
       case "exists":
         return .data(.bool(try query.exists(connection)))
       case "order_by":
-        return .queryset(try query.orderBy(try strings(arguments, name)))
+        return .queryset(try query.orderBy(try orderings(arguments)))
       case "reverse":
         return .queryset(query.reversed())
       case "distinct":
@@ -167,12 +193,42 @@ extension Interpreter {
       case "none":
         return .queryset(query.none())
       case "values":
-        try arguments.noKeywords(name)
-        return .queryset(try query.values(try strings(arguments, name)))
+        // values(lower=Lower("title")): Django annotates the expression, then selects it.
+        var fields = try strings(arguments, name)
+        var source = query
+        if !arguments.keywords.isEmpty {
+          source = try query.annotate(try aggregates(Arguments(positional: [], keywords: arguments.keywords), name))
+          fields += arguments.keywords.map(\.0)
+        }
+        return .queryset(try source.values(fields))
       case "values_list":
-        try arguments.allow(["flat"], in: name)
+        try arguments.allow(["flat", "named"], in: name)
         let flat = try arguments.keyword("flat").map { try Builtins.truth($0, self) } ?? false
-        return .queryset(try query.valuesList(try strings(arguments, name), flat: flat))
+        let named = try arguments.keyword("named").map { try Builtins.truth($0, self) } ?? false
+        return .queryset(try query.valuesList(try strings(arguments, name), flat: flat, named: named))
+      case "only", "defer":
+        try arguments.noKeywords(name)
+        // defer(None) clears the deferred set.
+        if name == "defer", arguments.positional.count == 1, case .data(.null) = arguments.positional[0] {
+          return .queryset(try query.loading(only: nil, defer: []))
+        }
+        let names = try strings(arguments, name)
+        return .queryset(try name == "only" ? query.loading(only: names, defer: nil) : query.loading(only: nil, defer: names))
+      case "dates", "datetimes":
+        try arguments.count(2...3, name)
+        try arguments.allow(["order", "tzinfo"], in: name)
+        let texts = try strings(Arguments(positional: arguments.positional, keywords: []), name)
+        let order = try arguments.keyword("order").map { value -> String in
+          guard case .data(.text(let text)) = value else { throw PythonError("ValueError", "'order' must be either 'ASC' or 'DESC'.") }
+          return text
+        } ?? (texts.count > 2 ? texts[2] : "ASC")
+        return .queryset(try query.dates(texts[0], texts[1], order: order, datetimes: name == "datetimes"))
+      case "union", "intersection", "difference":
+        try arguments.allow(name == "union" ? ["all"] : [], in: name)
+        let others = try arguments.positional.map { try querySet($0) }
+        let all = try arguments.keyword("all").map { try Builtins.truth($0, self) } ?? false
+        let kind = name == "union" ? "UNION" : name == "intersection" ? "INTERSECT" : "EXCEPT"
+        return .queryset(try query.combined(kind, with: others, all: all))
       case "select_related":
         return .queryset(try query.selectRelated(try strings(arguments, name)))
       case "annotate":

@@ -18,6 +18,10 @@ extension Interpreter {
     case .q(let q): return q.repr
     case .expression(let expression): return expression.repr
     case .aggregate(let aggregate): return aggregate.repr
+    case .namedRow(let names, let values):
+      return "Row(" + zip(names, values).map { "\($0)=\($1.repr)" }.joined(separator: ", ") + ")"
+    case .when(let when): return "<When: WHEN \(when.condition.repr) THEN \(when.result.repr)>"
+    case .field(let field): return "<django.db.models.fields.\(field.type.djangoName)>"
     case .function(let name): return "<built-in function \(name)>"
     case .method(let receiver, let name): return "<bound method \(name) of \(receiver.typeName)>"
     case .namespace(let name): return "<module '\(name)'>"

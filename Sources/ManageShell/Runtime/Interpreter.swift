@@ -33,7 +33,7 @@ public final class Interpreter {
     ambiguousModelNames.sort()
     for app in Set(schema.models.map(\.app)) where globals[app] == nil { globals[app] = .namespace(app) }
     for name in Builtins.functions { globals[name] = .function(name) }
-    for name in ["timezone", "models"] { globals[name] = .namespace(name) }
+    for name in ["timezone", "models", "functions"] { globals[name] = .namespace(name) }
     connection.traceStatements { [unowned self] sql in self.currentStatements.append(sql) }
   }
 

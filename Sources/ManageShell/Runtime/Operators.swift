@@ -8,6 +8,7 @@ enum Operators {
     switch (op, value) {
     case ("not", _): return .data(.bool(!(try Builtins.truth(value, interpreter))))
     case ("~", .q(let q)): return .q(~q)
+    case ("~", .expression(let expression)): return .q(~Q.expression(expression))
     case ("-", .expression(let expression)): return .expression(.negated(expression))
     case ("-", .data(.double(let number))): return .data(.double(-number))
     case ("-", .data(.decimal(let text))): return .data(.decimal(text.hasPrefix("-") ? String(text.dropFirst()) : "-" + text))
@@ -24,6 +25,13 @@ enum Operators {
     case (.q(let a), .q(let b)):
       if op == "&" { return .q(a & b) }
       if op == "|" { return .q(a | b) }
+    // Conditional expressions (Exists) combine with Q objects and each other into a Q.
+    case (.q(let a), .expression(let b)) where op == "&" || op == "|":
+      return .q(op == "&" ? a & .expression(b) : a | .expression(b))
+    case (.expression(let a), .q(let b)) where op == "&" || op == "|":
+      return .q(op == "&" ? .expression(a) & b : .expression(a) | b)
+    case (.expression(let a), .expression(let b)) where op == "&" || op == "|":
+      return .q(op == "&" ? .expression(a) & .expression(b) : .expression(a) | .expression(b))
     case (.expression, _), (_, .expression), (.aggregate, _), (_, .aggregate):
       guard let arithmetic = ArithmeticOperator(rawValue: op) else { break }
       return .expression(.binary(arithmetic, try expression(left), try expression(right)))

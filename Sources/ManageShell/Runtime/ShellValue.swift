@@ -17,6 +17,12 @@ indirect enum ShellValue {
   case q(Q)
   case expression(QueryExpression)
   case aggregate(Aggregate)
+  /// A row of `values_list(named=True)`: Python's namedtuple `Row(id=1, title='x')`.
+  case namedRow([String], [ModelValue])
+  /// `When(condition, then=...)`, an argument of `Case`.
+  case when(When)
+  /// A field instance such as `IntegerField()`, for `Cast(..., output_field=...)`.
+  case field(FieldSchema)
   /// A built-in function (`len`, `Count`, `date`, …).
   case function(String)
   /// A method bound to its receiver (`Post.objects.filter`).
@@ -45,6 +51,9 @@ indirect enum ShellValue {
     case .q: "Q"
     case .expression: "F"
     case .aggregate(let aggregate): aggregate.function.rawValue
+    case .when: "When"
+    case .namedRow: "Row"
+    case .field(let field): field.type.djangoName
     case .function: "builtin_function_or_method"
     case .method: "method"
     case .namespace: "module"

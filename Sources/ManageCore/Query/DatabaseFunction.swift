@@ -1,0 +1,161 @@
+/// Django's database functions (django.db.models.functions), written as Django's SQLite
+/// backend writes them.
+public enum DatabaseFunction: Sendable, Hashable {
+  case lower, upper, length, concat, coalesce, now, abs
+  /// `Extract("published", "year")`, `ExtractMonth(...)`: a part of a date or time.
+  case extract(Transform)
+  /// `Trunc("published", "month")`, `TruncDay(...)`: a date or time cut down to a unit.
+  case trunc(TruncUnit)
+
+  /// The name Python calls it by.
+  public var name: String {
+    switch self {
+    case .lower: "Lower"
+    case .upper: "Upper"
+    case .length: "Length"
+    case .concat: "Concat"
+    case .coalesce: "Coalesce"
+    case .now: "Now"
+    case .abs: "Abs"
+    case .extract(let part): "Extract" + Self.capitalized(part.rawValue)
+    case .trunc(let unit): "Trunc" + Self.capitalized(unit.rawValue)
+    }
+  }
+
+  private static func capitalized(_ text: String) -> String {
+    text.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+  }
+
+  /// How many arguments it takes, for Python's TypeError.
+  public var arity: ClosedRange<Int> {
+    switch self {
+    case .now: 0...0
+    case .concat, .coalesce: 2...Int.max
+    default: 1...1
+    }
+  }
+
+  /// Every function the shell offers by its Python name.
+  public static let byName: [String: DatabaseFunction] = {
+    var table: [String: DatabaseFunction] = [
+      "Lower": .lower, "Upper": .upper, "Length": .length, "Concat": .concat, "Coalesce": .coalesce, "Now": .now,
+      "Abs": .abs,
+    ]
+    for part in Transform.allCases where part != .date && part != .time { table[DatabaseFunction.extract(part).name] = .extract(part) }
+    for unit in TruncUnit.allCases { table[DatabaseFunction.trunc(unit).name] = .trunc(unit) }
+    return table
+  }()
+
+  /// The SQL over already-compiled arguments.
+  func sql(_ arguments: [String], inputType: FieldType?) -> String {
+    switch self {
+    case .lower: return "LOWER(\(arguments[0]))"
+    case .upper: return "UPPER(\(arguments[0]))"
+    case .length: return "LENGTH(\(arguments[0]))"
+    case .abs: return "ABS(\(arguments[0]))"
+    // Django's ConcatPair on SQLite: NULL counts as the empty string.
+    case .concat: return arguments.map { "COALESCE(\($0), '')" }.joined(separator: " || ")
+    case .coalesce: return "COALESCE(\(arguments.joined(separator: ", ")))"
+    // Django's Now() on SQLite: the current UTC time with microseconds.
+    case .now: return "STRFTIME('%Y-%m-%d %H:%M:%f', 'NOW')"
+    case .extract(let part): return part.sql(arguments[0])
+    case .trunc(let unit): return unit.sql(arguments[0], type: inputType ?? .datetime)
+    }
+  }
+}
+
+/// The units `Trunc` cuts to.
+public enum TruncUnit: String, Sendable, CaseIterable {
+  case year, quarter, month, week, day, date, time, hour, minute, second
+
+  /// The SQL for a column of `type`: dates stay dates, datetimes stay datetimes (Django's
+  /// `django_datetime_trunc` on SQLite returns the same text forms).
+  func sql(_ column: String, type: FieldType) -> String {
+    let firstOfQuarter = "'+' || ((CAST(strftime('%m', \(column)) AS INTEGER) - 1) / 3 * 3) || ' months'"
+    let day: String
+    switch self {
+    case .year: day = "date(\(column), 'start of year')"
+    case .quarter: day = "date(\(column), 'start of year', \(firstOfQuarter))"
+    case .month: day = "date(\(column), 'start of month')"
+    // Weeks start on Monday: forward to Sunday (or stay), then back six days.
+    case .week: day = "date(\(column), 'weekday 0', '-6 days')"
+    case .day, .date: day = "date(\(column))"
+    case .time: return "time(\(column))"
+    case .hour: return "strftime('%Y-%m-%d %H:00:00', \(column))"
+    case .minute: return "strftime('%Y-%m-%d %H:%M:00', \(column))"
+    case .second: return "strftime('%Y-%m-%d %H:%M:%S', \(column))"
+    }
+    if type == .date || self == .date { return day }
+    return "(\(day) || ' 00:00:00')"
+  }
+
+  /// Which field types it applies to (Django: "Cannot truncate DateField 'x' to DateTimeField").
+  func applies(to type: FieldType) -> Bool {
+    switch self {
+    case .year, .quarter, .month, .week, .day: type == .date || type == .datetime
+    case .date: type == .datetime
+    case .time: type == .datetime
+    case .hour, .minute, .second: type == .datetime || type == .time
+    }
+  }
+
+  /// The field its values are.
+  func outputType(for type: FieldType) -> FieldType {
+    switch self {
+    case .date: .date
+    case .time: .time
+    default: type
+    }
+  }
+}
+
+/// One `When(condition, then=result)` of a `Case`.
+public struct When: Sendable {
+  public var condition: Q
+  public var result: QueryExpression
+
+  public init(_ condition: Q, then result: QueryExpression) {
+    self.condition = condition
+    self.result = result
+  }
+}
+
+/// `Window(expression, partition_by=[...], order_by=[...])`.
+public struct Window: Sendable {
+  public enum Function: Sendable {
+    case rowNumber, rank, denseRank, percentRank, cumeDist
+    case lag(QueryExpression, offset: Int, default: QueryExpression?)
+    case lead(QueryExpression, offset: Int, default: QueryExpression?)
+    case firstValue(QueryExpression), lastValue(QueryExpression)
+    case aggregate(Aggregate)
+  }
+
+  public var function: Function
+  public var partitionBy: [QueryExpression]
+  public var orderBy: [QueryExpression]
+
+  public init(_ function: Function, partitionBy: [QueryExpression] = [], orderBy: [QueryExpression] = []) {
+    self.function = function
+    self.partitionBy = partitionBy
+    self.orderBy = orderBy
+  }
+
+  var functionName: String {
+    switch function {
+    case .rowNumber: "RowNumber"
+    case .rank: "Rank"
+    case .denseRank: "DenseRank"
+    case .percentRank: "PercentRank"
+    case .cumeDist: "CumeDist"
+    case .lag: "Lag"
+    case .lead: "Lead"
+    case .firstValue: "FirstValue"
+    case .lastValue: "LastValue"
+    case .aggregate(let aggregate): aggregate.function.rawValue
+    }
+  }
+
+  public var repr: String {
+    "<Window: \(functionName)() OVER (\(partitionBy.isEmpty ? "" : "PARTITION BY \(partitionBy.map(\.repr).joined(separator: ", "))"))>"
+  }
+}
