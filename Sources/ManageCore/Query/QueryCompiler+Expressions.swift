@@ -105,7 +105,9 @@ extension QueryCompiler {
   /// Django's SQLiteNumericMixin: an expression whose values are decimals is cast to NUMERIC,
   /// so comparing it with a bound decimal (text) compares numbers, not text with a number.
   private mutating func numeric(_ fragment: Fragment, _ expression: QueryExpression) throws -> Fragment {
-    guard try outputField(expression)?.type == .decimal else { return fragment }
+    // As Django's mixin, a type that cannot be inferred (mixed sources) is not an error yet:
+    // it is when the values are read.
+    guard (try? outputField(expression))??.type == .decimal else { return fragment }
     return Fragment(sql: "(CAST(\(fragment.sql) AS NUMERIC))", arguments: fragment.arguments)
   }
 

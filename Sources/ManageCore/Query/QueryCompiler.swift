@@ -44,9 +44,12 @@ struct QueryCompiler {
   /// For each multi-valued join path, the scope whose join was used last: what annotate(),
   /// values() and order_by() reuse (Django's `reuse_aliases[-1]`).
   private var lastScope: [String: String] = [:]
-  /// The first join of each table: the one Django names by the table (its `alias in
-  /// can_reuse` test in split_exclude compares those names).
-  private var firstAliasOfTable: [String: String] = [:]
+  /// The alias Django would give each join: the table's name the first time the query reads
+  /// that table, else `T<n>` (n counting the base table and every join before it). Its
+  /// split_exclude compares these names (`alias in can_reuse`), so correlating the way it
+  /// does needs them.
+  private var djangoAliases: [String: String] = [:]
+  private var tablesRead: Set<String> = []
   /// How many negations enclose the condition being compiled (Django's `current_negated`
   /// is this being odd).
   var negationDepth = 0
@@ -96,7 +99,8 @@ struct QueryCompiler {
     if let existing = aliases[key] { return existing }
     let alias = "\(aliasPrefix)\(aliases.count + 1)"
     aliases[key] = alias
-    if firstAliasOfTable[table] == nil && table != base.dbTable { firstAliasOfTable[table] = alias }
+    if tablesRead.isEmpty { tablesRead.insert(base.dbTable) }
+    djangoAliases[alias] = tablesRead.insert(table).inserted ? table : "T\(aliases.count + 1)"
     joins.append(sql(alias))
     return alias
   }
@@ -440,8 +444,8 @@ struct QueryCompiler {
     sub.isValidating = isValidating
     let inner = try sub.condition(leaf)
     var correlation = "\(sub.basePrimaryKey) = \(basePrimaryKey)"
-    if let prefix = multiValuedPrefix(path), let theirs = sub.innerJoinAlias(prefix) {
-      if let mine = lastJoinAlias(prefix) { correlation = "\(theirs) = \(mine)" }
+    if let prefix = multiValuedPrefix(path), let theirs = sub.innerJoinAlias(prefix), let mine = lastJoinAlias(prefix), mine.name == theirs.name {
+      correlation = "\(theirs.alias).\"id\" = \(mine.alias).\"id\""
     }
     var sql = "EXISTS(SELECT 1 FROM \(sub.fromClause) WHERE (\(inner.sql)) AND \(correlation))"
     var arguments = inner.arguments
@@ -502,22 +506,21 @@ struct QueryCompiler {
     }
   }
 
-  /// The row identity of this filter call's join over multi-valued `prefix` when it is the
-  /// first join of its table (Django's split_exclude correlates on it only then, the inner
-  /// query's alias being the table's name): the many-to-many link row, or the related row of
-  /// a reverse foreign key.
-  func lastJoinAlias(_ prefix: String) -> String? {
+  /// This filter call's join over multi-valued `prefix` and the alias Django would give it:
+  /// the many-to-many link row, or the related row of a reverse foreign key. split_exclude
+  /// correlates on that row when the inner query's join has the same Django alias.
+  func lastJoinAlias(_ prefix: String) -> (alias: String, name: String)? {
     guard let scope = joinScope else { return nil }
     let key = prefix + "@\(scope)"
-    guard let alias = aliases[key + "#through"] ?? aliases[key], firstAliasOfTable.values.contains(alias) else { return nil }
-    return "\(alias).\"id\""
+    guard let alias = aliases[key + "#through"] ?? aliases[key], let name = djangoAliases[alias] else { return nil }
+    return (alias, name)
   }
 
-  /// The inner query's own first join over `prefix`, for the correlation.
-  func innerJoinAlias(_ prefix: String) -> String? {
+  /// The inner query's own join over `prefix` and its Django alias, for the correlation.
+  func innerJoinAlias(_ prefix: String) -> (alias: String, name: String)? {
     let key = prefix + (lastScope[prefix] ?? "@0")
-    guard let alias = aliases[key + "#through"] ?? aliases[key] else { return nil }
-    return "\(alias).\"id\""
+    guard let alias = aliases[key + "#through"] ?? aliases[key], let name = djangoAliases[alias] else { return nil }
+    return (alias, name)
   }
 
   /// The F() paths inside an expression.

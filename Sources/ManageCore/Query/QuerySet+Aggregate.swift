@@ -11,14 +11,19 @@ extension QuerySet {
     }
     var compiler = QueryCompiler(schema: schema, base: model, annotations: annotations)
     var whereParts: [Fragment] = isEmpty ? [Fragment(sql: "0 = 1")] : []
+    // Filters and annotations in call order. An annotation no aggregate names is not selected,
+    // but its joins stay and multiply the rows, as in Django.
     for (index, condition) in conditions.enumerated() {
-      for annotation in annotations where annotationSteps[annotation.name] == index {
+      for annotation in annotations where (annotationSteps[annotation.name] ?? 0) == index {
         _ = try compiler.annotationFragment(annotation.name, annotation.expression)
       }
       compiler.joinScope = index + 1
       whereParts.append(try compiler.condition(condition))
     }
     compiler.joinScope = nil
+    for annotation in annotations where (annotationSteps[annotation.name] ?? 0) >= conditions.count {
+      _ = try compiler.annotationFragment(annotation.name, annotation.expression)
+    }
     // The aggregates come last, reusing the joins the filters made (Django resolves them at
     // the aggregate() call).
     var select: [Fragment] = []

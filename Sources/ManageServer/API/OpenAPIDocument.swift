@@ -20,7 +20,9 @@ enum OpenAPIDocument {
       let path = "/api/\(model.app)/\(model.name.lowercased())/"
       let filters: [ModelValue] = model.fields.filter { $0.isConcrete && !state.isHidden($0, of: model) }.map { field in
         object([("name", .text(field.name)), ("in", .text("query")), ("required", .bool(false)),
-                ("description", .text("Exact match (empty: no filter); Django lookups also work, e.g. \(field.name)__in, \(field.name)__gte.")),
+                ("description", .text(field.type == .json
+                  ? "JSON document (empty: no filter); key transforms and key lookups also work, e.g. \(field.name)__key=value, \(field.name)__key__gte=1, \(field.name)__0=1, \(field.name)__has_key=key, \(field.name)__has_keys=a,b."
+                  : "Exact match (empty: no filter); Django lookups also work, e.g. \(field.name)__in, \(field.name)__gte.")),
                 ("schema", filterSchema(field, state))])
       } + [
         ("ordering", object([("type", .text("string")), ("enum", .list(orderings(model, state)))])),

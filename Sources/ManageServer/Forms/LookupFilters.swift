@@ -22,7 +22,9 @@ enum LookupFilters {
         continue
       }
       let value: ModelValue
-      if name.hasSuffix("__in") {
+      if reachesJSONField(name, from: query.model, schema: state.schema) {
+        value = jsonValue(name, raw)
+      } else if name.hasSuffix("__in") {
         value = .list(raw.split(separator: ",", omittingEmptySubsequences: false).map { .text(String($0)) })
       } else if name.hasSuffix("__isnull") {
         guard ["true", "false", "1", "0"].contains(raw.lowercased()) else {
@@ -44,6 +46,32 @@ enum LookupFilters {
       }
     }
     return (query, errors)
+  }
+
+  /// Whether `name` walks into a JSONField (`meta`, `meta__lang`, `author__profile__tags__0`).
+  static func reachesJSONField(_ name: String, from model: ModelSchema, schema: ProjectSchema) -> Bool {
+    var current = model
+    for part in name.components(separatedBy: "__") {
+      guard let field = current.field(part) else { return false }
+      if field.type == .json { return true }
+      guard field.type.isRelation, let target = field.relatedModel.flatMap(schema.model) else { return false }
+      current = target
+    }
+    return false
+  }
+
+  /// A JSON lookup's value from a query string: JSON when it reads as JSON (`1`, `true`,
+  /// `null`, `"1"`, `{"a": 1}`), else the text itself (`?meta__lang=en`); `has_keys`,
+  /// `has_any_keys` and `in` take a comma list.
+  static func jsonValue(_ name: String, _ raw: String) -> ModelValue {
+    let parse = { (text: String) -> ModelValue in (try? ModelValue(json: text)) ?? .text(text) }
+    if name.hasSuffix("__has_keys") || name.hasSuffix("__has_any_keys") {
+      return .list(raw.split(separator: ",").map { .text(String($0)) })
+    }
+    if name.hasSuffix("__has_key") { return .text(raw) }
+    if name.hasSuffix("__in") { return .list(raw.split(separator: ",", omittingEmptySubsequences: false).map { parse(String($0)) }) }
+    if name.hasSuffix("__isnull") { return .bool(raw.lowercased() == "true" || raw == "1") }
+    return parse(raw)
   }
 
   /// `query` narrowed to rows where any shown text field contains `text`, ignoring case.

@@ -10,8 +10,10 @@ public struct ShellCommand: ManageCommand {
     abstract: "Runs an interactive ORM shell over the project's models. Any standard input is executed as code.",
     discussion: """
       The shell speaks the part of Python that Django's ORM calls need: Model.objects chains, \
-      keyword arguments, Q and F, Count, Sum, Avg, Min and Max, date(), datetime(), timedelta(), \
-      now(), literals, subscripts and slices, names, attribute access on rows and assignment \
+      keyword arguments, Q and F, Count, Sum, Avg, Min and Max, the database functions (Lower, \
+      Concat, Coalesce, Cast, Extract*, Trunc*, …), Case and When, Subquery, Exists and \
+      OuterRef, Window with RowNumber, Rank, Lag and Lead, JSON key lookups, union, dates, \
+      only and defer, date(), datetime(), timedelta(), now(), literals, subscripts and slices, names, attribute access on rows and assignment \
       (p.title = "x"; p.save()). Every model is in scope by name, and as app.Model. Nothing \
       but queries can run: there is no import, no file or process access. Results print as \
       aligned tables (20 rows at a time in the REPL), or as JSON or CSV with --format. In the \
