@@ -14,7 +14,7 @@ extension QueryCompiler {
     var path = root ? "$" : ""
     for (index, key) in keys.enumerated() {
       if !(lastAsKey && index == keys.count - 1), let number = pythonInteger(key) {
-        path += number < 0 ? "[#\(number)]" : "[\(number)]"
+        path += number.hasPrefix("-") ? "[#\(number)]" : "[\(number)]"
       } else {
         path += "." + ModelValue.jsonQuote(key, asciiOnly: true)
       }
@@ -22,9 +22,10 @@ extension QueryCompiler {
     return path
   }
 
-  /// What Python's int() accepts of a key: optional sign and surrounding spaces, digits with
-  /// single underscores between them.
-  private static func pythonInteger(_ text: String) -> Int64? {
+  /// What Python's int() makes of a key, as decimal digits (any length: an index past 64
+  /// bits is still an index, matching nothing): optional sign and surrounding spaces, digits
+  /// with single underscores between them; nil when it is not an integer.
+  private static func pythonInteger(_ text: String) -> String? {
     var trimmed = Substring(text.trimmingCharacters(in: .whitespaces))
     var negative = false
     if let sign = trimmed.first, sign == "-" || sign == "+" {
@@ -33,8 +34,10 @@ extension QueryCompiler {
     }
     guard let first = trimmed.first, first.isASCII, first.isNumber, trimmed.last != "_", !trimmed.contains("__") else { return nil }
     let digits = trimmed.replacingOccurrences(of: "_", with: "")
-    guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(digits) else { return nil }
-    return negative ? -value : value
+    guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+    let significant = String(digits.drop { $0 == "0" })
+    if significant.isEmpty { return "0" }
+    return (negative ? "-" : "") + significant
   }
 
   /// The SQL of a key transform's value: JSON's true, false and null as those words,
