@@ -46,6 +46,34 @@ public enum DatabaseFunction: Sendable, Hashable {
     return table
   }()
 
+  /// Django's checks when Extract and Trunc resolve, on the field of their argument (nil when
+  /// that is not a column, which Django does not check either).
+  func check(_ field: FieldSchema?) throws {
+    guard let field else { return }
+    let temporal: Set<FieldType> = [.date, .datetime, .time]
+    switch self {
+    case .extract(let part):
+      guard temporal.contains(field.type) || field.type == .duration else {
+        throw QueryError("Extract input expression must be DateField, DateTimeField, TimeField, or DurationField.", kind: "ValueError")
+      }
+      if field.type == .date, [.hour, .minute, .second].contains(part) {
+        throw QueryError("Cannot extract time component '\(part.rawValue)' from DateField '\(field.name)'.", kind: "ValueError")
+      }
+    case .trunc(let unit):
+      guard temporal.contains(field.type) else {
+        throw QueryError("'\(field.name)' isn't a DateField, TimeField, or DateTimeField.", kind: "TypeError")
+      }
+      if field.type == .date, [.hour, .minute, .second, .time].contains(unit) {
+        throw QueryError("Cannot truncate DateField '\(field.name)' to DateTimeField.", kind: "ValueError")
+      }
+      if field.type == .time, [.year, .quarter, .month, .week, .day, .date].contains(unit) {
+        throw QueryError("Cannot truncate TimeField '\(field.name)' to DateTimeField.", kind: "ValueError")
+      }
+    default:
+      return
+    }
+  }
+
   /// The SQL over already-compiled arguments.
   func sql(_ arguments: [String], inputType: FieldType?) -> String {
     switch self {
@@ -87,16 +115,6 @@ public enum TruncUnit: String, Sendable, CaseIterable {
     }
     if type == .date || self == .date { return day }
     return "(\(day) || ' 00:00:00')"
-  }
-
-  /// Which field types it applies to (Django: "Cannot truncate DateField 'x' to DateTimeField").
-  func applies(to type: FieldType) -> Bool {
-    switch self {
-    case .year, .quarter, .month, .week, .day: type == .date || type == .datetime
-    case .date: type == .datetime
-    case .time: type == .datetime
-    case .hour, .minute, .second: type == .datetime || type == .time
-    }
   }
 
   /// The field its values are.

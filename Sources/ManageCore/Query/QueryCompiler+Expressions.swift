@@ -37,8 +37,10 @@ extension QueryCompiler {
       return try numeric(try aggregateCall(aggregate), expression)
     case .function(let function, let arguments):
       let compiled = try arguments.map { try self.expression($0) }
-      var inputType = try arguments.first.flatMap { try outputField($0) }?.type
-      if let type = inputType, type.isRelation { inputType = nil }
+      var input = try arguments.first.flatMap { try outputField($0) }
+      if input?.type.isRelation == true { input = nil }
+      try function.check(input)
+      let inputType = input?.type
       let sql = function.sql(compiled.map(\.sql), inputType: inputType)
       return try numeric(Fragment(sql: sql, arguments: compiled.flatMap(\.arguments)), expression)
     case .cast(let inner, let field):

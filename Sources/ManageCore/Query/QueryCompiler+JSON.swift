@@ -125,14 +125,21 @@ extension QueryCompiler {
         let right = items.map(Self.jsonOperand)
         return Fragment(sql: "\(value) IN (\(right.map(\.0).joined(separator: ", ")))", arguments: valueArguments + right.map(\.1))
       case .gt, .gte, .lt, .lte, .range:
-        // Django's KeyTransformNumericLookupMixin: the value as JSON would read it back.
+        // Django's KeyTransformNumericLookupMixin: the value as JSON would read it back, so an
+        // int past 64 bits reaches sqlite3 as one (its OverflowError).
+        func bound(_ value: ModelValue) throws -> SQLValue {
+          if case .decimal(let text) = value, let checked = CheckedInteger(parsing: text), checked == .above || checked == .below {
+            throw QueryError.integerOverflow
+          }
+          return try value.plainSQL()
+        }
         let list: SQLValueList
         if lookup == .range {
           guard case .list(let items) = item.asList else { throw QueryError("range takes two values") }
-          list = .many(try items.map { try $0.plainSQL() })
+          list = .many(try items.map(bound))
         } else {
           if case .null = item { throw QueryError("Cannot use None as a query value with the '\(lookup.rawValue)' lookup.", kind: "ValueError") }
-          list = .one(try item.plainSQL())
+          list = .one(try bound(item))
         }
         let (sql, arguments) = try lookup.sql(value, list)
         return Fragment(sql: sql, arguments: valueArguments + arguments)

@@ -49,6 +49,13 @@ struct DjangoDifferentialTests {
     "Book.objects.filter(published__year__in=2020).count()",
     "Book.objects.filter(meta__contains={'lang': 'en'}).count()",
     "Book.objects.annotate(c=Coalesce('title', 'pages')).values_list('c', flat=True)[0]",
+    "Book.objects.annotate(x=ExtractYear('title')).count()",
+    "Book.objects.annotate(x=TruncMonth('pages')).count()",
+    "Book.objects.annotate(x=ExtractHour('published')).count()",
+    "Book.objects.annotate(x=TruncHour('published')).count()",
+    "Book.objects.filter(meta__n__gt=2**63).count()",
+    "Book.objects.filter(meta__n=-2**63-1).count()",
+    "Book.objects.filter(meta__n__lt=1e300).count()",
     // The query language beyond filters.
     "list(Book.objects.dates('published', 'week'))",
     "list(Book.objects.filter(updated__isnull=False).datetimes('updated', 'month', order='DESC'))",
