@@ -91,25 +91,18 @@ extension QueryCompiler {
         return Fragment(sql: "\(column) = ?", arguments: prefixArguments + [.text(value.pythonJSONText)])
       case (.isnull, .value(let value)):
         return try Fragment(sql: lookup.sql(column, .one(.integer(value.isTruthy ? 1 : 0))).0, arguments: prefixArguments)
-      case (.in, .value(.list(let items))), (.in, .value(.tuple(let items))):
-        let left = Self.keyValueSQL(column)
-        if items.isEmpty { return Fragment(sql: "0 = 1") }
-        let right = items.map(Self.jsonOperand)
-        let leftArguments = prefixArguments + [keyPath] + prefixArguments + [keyPath] + prefixArguments + [keyPath]
-        return Fragment(sql: "\(left) IN (\(right.map(\.0).joined(separator: ", ")))", arguments: leftArguments + right.map(\.1))
+      case (.in, _):
+        break  // Django's JSONIn reads the whole document as a key at "$", below.
+      case (_, .value(let item)):
+        // Text lookups on the whole document read its JSON text.
+        let (sql, arguments) = try lookup.sql(column, .one(.text(item.plain)))
+        return Fragment(sql: sql, arguments: prefixArguments + arguments)
       default:
         break
       }
     }
     let value = Self.keyValueSQL(column)
     let valueArguments = prefixArguments + [keyPath] + prefixArguments + [keyPath] + prefixArguments + [keyPath]
-    if keys.isEmpty, case .value = operand {
-      // Text lookups on the whole document read its JSON text.
-      let item: ModelValue
-      if case .value(let given) = operand { item = given } else { item = .null }
-      let (sql, arguments) = try lookup.sql(column, .one(.text(item.plain)))
-      return Fragment(sql: sql, arguments: prefixArguments + arguments)
-    }
     switch operand {
     case .value(let item):
       switch lookup {

@@ -34,7 +34,8 @@ struct QueryCompiler {
   let annotations: [(name: String, expression: QueryExpression)]
   private(set) var joins: [String] = []
   private var aliases: [String: String] = [:]
-  /// Set once a path walks a relation that can multiply rows (reverse or many-to-many).
+  /// Set once a path walks a relation that can multiply rows (reverse or many-to-many): read
+  /// on a copy that walks one condition's path, to tell whether a negation splits it off.
   private(set) var usesMultiValuedRelation = false
   /// Which filter() call is being compiled (from 1), or nil for annotations, the select list
   /// and ordering. Django gives each filter() call its own joins over multi-valued relations
@@ -68,6 +69,7 @@ struct QueryCompiler {
     self.annotations = annotations
     self.aliasPrefix = aliasPrefix
     self.baseAlias = aliasPrefix == "t" ? Identifier.quoted(base.dbTable) : aliasPrefix + "0"
+    self.tablesRead = [base.dbTable]
   }
 
   /// The FROM clause with its joins.
@@ -99,7 +101,6 @@ struct QueryCompiler {
     if let existing = aliases[key] { return existing }
     let alias = "\(aliasPrefix)\(aliases.count + 1)"
     aliases[key] = alias
-    if tablesRead.isEmpty { tablesRead.insert(base.dbTable) }
     djangoAliases[alias] = tablesRead.insert(table).inserted ? table : "T\(aliases.count + 1)"
     joins.append(sql(alias))
     return alias
@@ -238,22 +239,21 @@ struct QueryCompiler {
   /// of one, as Django's build_filter does: so `exclude(meta__lang="en")` drops a row whose
   /// document lacks the key, and `exclude(score=5)` keeps one whose score is NULL.
   mutating func condition(_ path: String, _ operand: Operand) throws -> Fragment {
-    // Only the left-hand path decides whether a negation becomes a subquery (Django's
-    // MultiJoin comes from it); an F() value's joins stay in this query.
-    var probe = self
-    probe.usesMultiValuedRelation = false
-    let left = try probe.resolve(path)
-    if negationDepth > 0, probe.usesMultiValuedRelation, !left.isAnnotation {
-      return try splitExclude(path, operand)
+    if negationDepth > 0 {
+      // Only the left-hand path decides whether a negation becomes a subquery (Django's
+      // MultiJoin comes from it); an F() value's joins stay in this query. It is walked on a
+      // copy, so the joins a subquery takes over are not made here.
+      var probe = self
+      probe.usesMultiValuedRelation = false
+      let left = try probe.resolve(path)
+      if probe.usesMultiValuedRelation, !left.isAnnotation { return try splitExclude(path, operand) }
     }
-    let before = usesMultiValuedRelation
-    let fragment = try comparison(path, operand)
-    usesMultiValuedRelation = before || probe.usesMultiValuedRelation
+    let resolved = try resolve(path)
+    let fragment = try comparison(path, resolved, operand)
     guard negationDepth % 2 == 1 else { return fragment }
     // An integer past the column's range already decided the condition (Django's
     // EmptyResultSet/FullResultSet): nothing is left for NULL to change.
     if fragment.sql == "1 = 1" || fragment.sql == "0 = 1" { return fragment }
-    let resolved = try resolve(path)
     if resolved.isAnnotation || resolved.rest.last == "isnull" { return fragment }
     if case .value(.null) = operand { return fragment }
     var checks: [String] = []
@@ -274,8 +274,8 @@ struct QueryCompiler {
     return Fragment(sql: ([fragment.sql] + checks).joined(separator: " AND "), arguments: fragment.arguments + arguments)
   }
 
-  private mutating func comparison(_ path: String, _ operand: Operand) throws -> Fragment {
-    var resolved = try resolve(path)
+  private mutating func comparison(_ path: String, _ resolvedPath: ResolvedPath, _ operand: Operand) throws -> Fragment {
+    var resolved = resolvedPath
     if resolved.endsOnRelation, let name = resolved.rest.first, resolved.rest.count > 1 || !Self.relatedLookups.contains(name) {
       throw QueryError("Related Field got invalid lookup: \(name)")
     }

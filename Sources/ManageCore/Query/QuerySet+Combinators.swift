@@ -16,12 +16,9 @@ extension QuerySet {
     try refuseAfterCombination(operation == .union ? "union" : operation == .intersection ? "intersection" : "difference")
     // Django: a union with nothing else is the query itself; with only empty queries, empty.
     if others.isEmpty { return self }
-    var first = self
-    first.ordering = ordering.flatMap { $0.isEmpty ? nil : $0 }
     var result = QuerySet(model: model, schema: schema)
     result.shape = shape
-    result.annotations = []
-    result.combination = Combination(kind: operation, all: all, parts: [first] + others)
+    result.combination = Combination(kind: operation, all: all, parts: [self] + others)
     result.ordering = []
     return result
   }
@@ -107,7 +104,7 @@ extension QuerySet {
   /// `only("title", …)`: load these (and the primary key); `defer("body", …)`: all but these.
   /// Calling either with no names (`defer(None)`) loads everything again.
   public func loading(only names: [String]?, defer deferred: [String]?) throws -> QuerySet {
-    try refuseAfterCombination(only: names != nil)
+    try refuseAfterCombination(names != nil ? "only" : "defer")
     var copy = self
     let concrete = model.fields.filter(\.isConcrete)
     for name in (names ?? []) + (deferred ?? []) where !concrete.contains(where: { $0.name == name || $0.column == name }) && name != "pk" {
@@ -124,10 +121,6 @@ extension QuerySet {
       copy.deferredFields = deferred.isEmpty ? [] : copy.deferredFields.union(deferred.map(fieldName))
     }
     return copy
-  }
-
-  private func refuseAfterCombination(only: Bool) throws {
-    try refuseAfterCombination(only ? "only" : "defer")
   }
 
   /// The value of a field `object` left deferred, read now (Django's refresh_from_db(fields=)).
