@@ -50,7 +50,9 @@ let package = Package(
 
     // Migrations: state, operations, autodetector, loader, graph, executor, recorder, writer,
     // optimizer, the SQLite schema editor, and makemigrations/migrate/showmigrations/….
-    .target(name: "ManageMigrations", dependencies: ["ManageCore"]),
+    .target(
+      name: "ManageMigrations",
+      dependencies: ["ManageCore", .product(name: "Crypto", package: "swift-crypto")]),
 
     // Auth: Django-compatible password hashing (PBKDF2 from swift-crypto's BoringSSL) and
     // validators, the user store, createsuperuser and changepassword.

@@ -135,7 +135,8 @@ public indirect enum ModelValue: Sendable, Hashable {
       case .text(let text) where Double(text) != nil: return .real(Double(text)!)
       default: throw invalid(field, "“\(plain)” value must be a float.")
       }
-    case .auto, .bigAuto, .integer, .bigInteger, .smallInteger, .positiveInteger, .foreignKey, .oneToOne, .manyToMany:
+    case .auto, .bigAuto, .integer, .bigInteger, .smallInteger, .positiveInteger, .positiveSmallInteger, .positiveBigInteger,
+      .foreignKey, .oneToOne, .manyToMany:
       switch self {
       case .int(let number): return .integer(number)
       case .bool(let flag): return .integer(flag ? 1 : 0)

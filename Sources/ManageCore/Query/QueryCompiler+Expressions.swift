@@ -303,7 +303,7 @@ extension FieldType {
   /// The Django field class each one subclasses, among these.
   private var djangoParent: FieldType? {
     switch self {
-    case .auto, .bigInteger, .smallInteger, .positiveInteger: .integer
+    case .auto, .bigInteger, .smallInteger, .positiveInteger, .positiveSmallInteger, .positiveBigInteger: .integer
     case .bigAuto: .bigInteger
     case .slug, .email, .url: .char
     case .datetime: .date

@@ -135,12 +135,13 @@ struct FieldRules {
         return ("Default \(value) is longer than max_length \(maxLength).", "Shorten the default or raise max_length.")
       }
       return nil
-    case .auto, .bigAuto, .integer, .bigInteger, .smallInteger, .positiveInteger, .foreignKey, .oneToOne:
+    case .auto, .bigAuto, .integer, .bigInteger, .smallInteger, .positiveInteger, .positiveSmallInteger, .positiveBigInteger,
+      .foreignKey, .oneToOne:
       guard case .int(let number) = value else {
         if type.isConcreteRelation, case .string = value { return nil }  // a text primary key
         return wrong("an integer")
       }
-      if type == .positiveInteger && number < 0 { return wrong("an integer of 0 or more") }
+      if type.isPositive && number < 0 { return wrong("an integer of 0 or more") }
       return nil
     case .float:
       switch value {

@@ -2,7 +2,8 @@
 public enum FieldType: String, Sendable, Hashable, CaseIterable {
   case auto, bigAuto = "big_auto", char, text, slug, email, url
   case integer, bigInteger = "big_integer", smallInteger = "small_integer"
-  case positiveInteger = "positive_integer", float, decimal, boolean
+  case positiveInteger = "positive_integer", positiveSmallInteger = "positive_small_integer"
+  case positiveBigInteger = "positive_big_integer", float, decimal, boolean
   case date, datetime, time, duration, uuid, json, binary
   case foreignKey = "foreign_key", oneToOne = "one_to_one", manyToMany = "many_to_many"
 
@@ -20,6 +21,8 @@ public enum FieldType: String, Sendable, Hashable, CaseIterable {
     case .bigInteger: "BigIntegerField"
     case .smallInteger: "SmallIntegerField"
     case .positiveInteger: "PositiveIntegerField"
+    case .positiveSmallInteger: "PositiveSmallIntegerField"
+    case .positiveBigInteger: "PositiveBigIntegerField"
     case .float: "FloatField"
     case .decimal: "DecimalField"
     case .boolean: "BooleanField"
@@ -45,10 +48,14 @@ public enum FieldType: String, Sendable, Hashable, CaseIterable {
   public var isAutoIncrement: Bool { self == .auto || self == .bigAuto }
 
   /// Types stored as text whose values are strings.
+  /// Django's three PositiveIntegerField kinds, which carry a `>= 0` CHECK.
+  public var isPositive: Bool { [.positiveInteger, .positiveSmallInteger, .positiveBigInteger].contains(self) }
+
   public var isTextual: Bool { [.char, .text, .slug, .email, .url].contains(self) }
 
   public var isInteger: Bool {
-    [.auto, .bigAuto, .integer, .bigInteger, .smallInteger, .positiveInteger].contains(self)
+    [.auto, .bigAuto, .integer, .bigInteger, .smallInteger, .positiveInteger, .positiveSmallInteger, .positiveBigInteger]
+      .contains(self)
   }
 
   /// The `max_length` Django gives the type when none is written (SlugField 50, EmailField

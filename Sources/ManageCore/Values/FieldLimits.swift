@@ -9,6 +9,8 @@ public enum FieldLimits {
     case .smallInteger: -32_768...32_767
     case .integer, .auto: -2_147_483_648...2_147_483_647
     case .positiveInteger: 0...2_147_483_647
+    case .positiveSmallInteger: 0...32_767
+    case .positiveBigInteger: 0...Int64.max
     case .bigInteger, .bigAuto: Int64.min...Int64.max
     default: nil
     }

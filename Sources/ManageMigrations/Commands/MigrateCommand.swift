@@ -64,7 +64,9 @@ public struct MigrateCommand: ManageCommand {
       waiting: { holder in console.printError("Waiting for another migrate (pid \(holder)) to finish…", style: .notice) })
     defer { withExtendedLifetime(lock) {} }
 
-    let applied = try MigrationRecorder(connection: connection).applied()
+    let recorder = MigrationRecorder(connection: connection)
+    if !plan, !check { try recorder.completeBuiltinHistory() }
+    let applied = try recorder.applied()
     let loader = try project.loader(applied: Set(applied.keys))
     try MigrationProject.refuseConflicts(loader)
     let executor = try MigrationExecutor(connection: connection, loader: loader)
@@ -107,6 +109,8 @@ public struct MigrateCommand: ManageCommand {
           console.print("    " + (step.backwards ? "Undo " : "") + operation.description)
         }
       }
+      // Django's migrate: `--plan --check` prints the plan and still fails when it is not empty.
+      if check && !steps.isEmpty { throw ExitStatus(1) }
       return
     }
     if check {

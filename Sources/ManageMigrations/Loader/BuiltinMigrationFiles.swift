@@ -4,11 +4,12 @@ enum BuiltinMigrationFiles {
   static let files: [String: [(String, String)]] = [
     "admin": [
       (
-        "0001_initial",
+        "0001_squashed_0003_logentry_add_action_flag_choices",
         #"""
         {
-          "dependencies": [["auth", "0001_initial"], ["contenttypes", "0001_initial"]],
+          "dependencies": [["auth", "0001_squashed_0012_alter_user_first_name_max_length"], ["contenttypes", "0001_squashed_0002_remove_content_type_name"]],
           "initial": true,
+          "replaces": [["admin", "0001_initial"], ["admin", "0002_logentry_remove_auto_add"], ["admin", "0003_logentry_add_action_flag_choices"]],
           "operations": [
             {
               "op": "CreateModel",
@@ -20,11 +21,21 @@ enum BuiltinMigrationFiles {
                 ["content_type", {"type": "foreign_key", "null": true, "blank": true, "to": "contenttypes.ContentType", "on_delete": "set_null"}],
                 ["object_id", {"type": "text", "null": true, "blank": true}],
                 ["object_repr", {"type": "char", "max_length": 200}],
-                ["action_flag", {"type": "positive_integer", "choices": [[1, "Addition"], [2, "Change"], [3, "Deletion"]]}],
+                ["action_flag", {"type": "positive_small_integer", "choices": [[1, "Addition"], [2, "Change"], [3, "Deletion"]]}],
                 ["change_message", {"type": "text", "blank": true}]
               ],
               "options": {"db_table": "django_admin_log", "ordering": ["-action_time"], "verbose_name": "log entry", "verbose_name_plural": "log entries"}
-            },
+            }
+          ]
+        }
+        """#
+      ),
+      (
+        "0004_apitoken",
+        #"""
+        {
+          "dependencies": [["admin", "0001_squashed_0003_logentry_add_action_flag_choices"], ["auth", "0001_squashed_0012_alter_user_first_name_max_length"]],
+          "operations": [
             {
               "op": "CreateModel",
               "name": "Token",
@@ -43,11 +54,12 @@ enum BuiltinMigrationFiles {
     ],
     "auth": [
       (
-        "0001_initial",
+        "0001_squashed_0012_alter_user_first_name_max_length",
         #"""
         {
-          "dependencies": [["contenttypes", "0001_initial"]],
+          "dependencies": [["contenttypes", "0001_squashed_0002_remove_content_type_name"]],
           "initial": true,
+          "replaces": [["auth", "0001_initial"], ["auth", "0002_alter_permission_name_max_length"], ["auth", "0003_alter_user_email_max_length"], ["auth", "0004_alter_user_username_opts"], ["auth", "0005_alter_user_last_login_null"], ["auth", "0006_require_contenttypes_0002"], ["auth", "0007_alter_validators_add_error_messages"], ["auth", "0008_alter_user_username_max_length"], ["auth", "0009_alter_user_last_name_max_length"], ["auth", "0010_alter_group_name_max_length"], ["auth", "0011_update_proxy_permissions"], ["auth", "0012_alter_user_first_name_max_length"]],
           "operations": [
             {
               "op": "CreateModel",
@@ -95,11 +107,12 @@ enum BuiltinMigrationFiles {
     ],
     "contenttypes": [
       (
-        "0001_initial",
+        "0001_squashed_0002_remove_content_type_name",
         #"""
         {
           "dependencies": [],
           "initial": true,
+          "replaces": [["contenttypes", "0001_initial"], ["contenttypes", "0002_remove_content_type_name"]],
           "operations": [
             {
               "op": "CreateModel",

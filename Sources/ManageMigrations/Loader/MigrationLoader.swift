@@ -89,6 +89,17 @@ public struct MigrationLoader: Sendable {
       if appliedCount == 0 || appliedCount == migration.replaces.count {
         replacements[key] = migration.replaces
         for replaced in migration.replaces { migrations[replaced] = nil }
+      } else if migration.replaces.contains(where: { migrations[$0] == nil }),
+        let next = migration.replaces.first(where: { !applied.contains($0) })
+      {
+        // The built-in apps carry Django's chains only as a squash: a database part-way
+        // through one (Django's migrate stopped early, or an older Django) must finish it first.
+        let done = migration.replaces.filter(applied.contains).map(\.name)
+        throw MigrationError(
+          "\(key.app) has \(done.count) of the \(migration.replaces.count) migrations \(key) replaces applied (up to \(done.max() ?? "")), and the next, \(next), is not available.",
+          hint: BuiltinHistory.isBuiltinSquash(key)
+            ? "Run Django's `manage.py migrate \(key.app)` on this database once (manage carries Django 6.1's \(key.app) migrations as one squash), then run manage again."
+            : "Restore the migrations \(key) replaces, or apply them with Django first.")
       } else {
         migrations[key] = nil
       }

@@ -10,6 +10,8 @@ enum ColumnSQL {
     case .bigInteger, .duration: return "bigint"
     case .smallInteger: return "smallint"
     case .positiveInteger: return "integer unsigned"
+    case .positiveSmallInteger: return "smallint unsigned"
+    case .positiveBigInteger: return "bigint unsigned"
     case .char, .slug, .email, .url: return "varchar(\(field.effectiveMaxLength ?? 255))"
     case .text, .json: return "text"
     case .float: return "real"
@@ -49,7 +51,7 @@ enum ColumnSQL {
       sql += " REFERENCES \(Identifier.quoted(target.dbTable)) (\(Identifier.quoted(key))) DEFERRABLE INITIALLY DEFERRED"
     }
     switch field.type {
-    case .positiveInteger: sql += " CHECK (\(column) >= 0)"
+    case .positiveInteger, .positiveSmallInteger, .positiveBigInteger: sql += " CHECK (\(column) >= 0)"
     case .json: sql += " CHECK ((JSON_VALID(\(column)) OR \(column) IS NULL))"
     default: break
     }

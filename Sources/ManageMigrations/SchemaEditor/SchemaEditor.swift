@@ -130,9 +130,7 @@ public final class SchemaEditor {
       return
     }
     let remaining = Set(indexSQL(new).map(\.name))
-    for statement in indexSQL(old) where !remaining.contains(statement.name) {
-      try run("DROP INDEX IF EXISTS \(Identifier.quoted(statement.name))")
-    }
+    for index in indexSQL(old) where !remaining.contains(index.name) { try remove(index) }
     try run("ALTER TABLE \(Identifier.quoted(old.dbTable)) DROP COLUMN \(Identifier.quoted(column))")
   }
 
@@ -187,11 +185,18 @@ public final class SchemaEditor {
   /// Indexes are named after their table and columns; after a rename SQLite keeps the old
   /// names, so the ones whose name changed are dropped and created again under the new one
   /// (later operations find them by the name the state gives them).
-  private func refreshIndexNames(from old: [(name: String, sql: String)], to new: [(name: String, sql: String)]) throws {
+  private func refreshIndexNames(from old: [NamedIndex], to new: [NamedIndex]) throws {
     let newNames = Set(new.map(\.name))
     let oldNames = Set(old.map(\.name))
-    for index in old where !newNames.contains(index.name) { try removeIndex(named: index.name) }
+    for index in old where !newNames.contains(index.name) { try remove(index) }
     for index in new where !oldNames.contains(index.name) { try run(index.sql) }
+  }
+
+  /// Drops an index named from its table and columns, under Django's name or, in a database
+  /// made before manage hashed names as Django does, under the legacy one.
+  private func remove(_ index: NamedIndex) throws {
+    try removeIndex(named: index.name)
+    if let legacy = index.legacyName, legacy != index.name { try removeIndex(named: legacy) }
   }
 
   /// What of a field reaches the database; a change elsewhere (choices, blank, help_text,
@@ -236,8 +241,8 @@ public final class SchemaEditor {
   public func alterUniqueTogether(old: ModelSchema, new: ModelSchema) throws {
     let before = uniqueTogetherIndexes(old)
     let after = uniqueTogetherIndexes(new)
-    for (name, _) in before where !after.contains(where: { $0.name == name }) { try removeIndex(named: name) }
-    for (name, sql) in after where !before.contains(where: { $0.name == name }) { try run(sql) }
+    for index in before where !after.contains(where: { $0.name == index.name }) { try remove(index) }
+    for index in after where !before.contains(where: { $0.name == index.name }) { try run(index.sql) }
   }
 
   // MARK: - The remake
@@ -296,33 +301,37 @@ public final class SchemaEditor {
 
   /// Every index of the model's table: foreign keys and db_index columns, unique_together,
   /// `indexes:`, and unique constraints.
-  func indexSQL(_ model: ModelSchema) -> [(name: String, sql: String)] {
-    var result: [(String, String)] = []
+  func indexSQL(_ model: ModelSchema) -> [NamedIndex] {
+    var result: [NamedIndex] = []
     for field in model.fields where field.isConcrete && !field.primaryKey && !field.unique && field.type != .oneToOne
       && (field.dbIndex || field.type == .foreignKey)
     {
       let column = field.column ?? field.name
-      let name = SchemaNames.indexName(table: model.dbTable, columns: [column], suffix: "idx")
-      result.append((name, Self.createIndexSQL(name: name, table: model.dbTable, columns: [Identifier.quoted(column)], unique: false, condition: nil)))
+      let name = SchemaNames.indexName(table: model.dbTable, columns: [column], suffix: "")
+      result.append(NamedIndex(
+        name: name, sql: Self.createIndexSQL(name: name, table: model.dbTable, columns: [Identifier.quoted(column)], unique: false, condition: nil),
+        legacyName: SchemaNames.legacyIndexName(table: model.dbTable, columns: [column], suffix: "idx")))
     }
     result += uniqueTogetherIndexes(model)
     for index in model.indexes {
-      let name = index.name ?? SchemaNames.modelIndexName(table: model.dbTable, fields: index.fields)
-      result.append((name, Self.createIndexSQL(name: name, table: model.dbTable, columns: columns(index.fields, in: model), unique: false, condition: nil)))
+      let name = index.name ?? SchemaNames.modelIndexName(table: model.dbTable, fields: index.fields, columns: index.fields.map { model.field($0.hasPrefix("-") ? String($0.dropFirst()) : $0)?.column ?? $0 })
+      result.append(NamedIndex(name: name, sql: Self.createIndexSQL(name: name, table: model.dbTable, columns: columns(index.fields, in: model), unique: false, condition: nil)))
     }
     for constraint in model.constraints {
       if case .unique(let fields, let condition) = constraint.kind {
-        result.append((constraint.name, Self.createIndexSQL(name: constraint.name, table: model.dbTable, columns: columns(fields, in: model), unique: true, condition: condition)))
+        result.append(NamedIndex(name: constraint.name, sql: Self.createIndexSQL(name: constraint.name, table: model.dbTable, columns: columns(fields, in: model), unique: true, condition: condition)))
       }
     }
     return result
   }
 
-  private func uniqueTogetherIndexes(_ model: ModelSchema) -> [(name: String, sql: String)] {
+  private func uniqueTogetherIndexes(_ model: ModelSchema) -> [NamedIndex] {
     model.uniqueTogether.map { group in
       let names = group.map { name in model.field(name)?.column ?? name }
-      let indexName = SchemaNames.indexName(table: model.dbTable, columns: names, suffix: "uniq")
-      return (indexName, Self.createIndexSQL(name: indexName, table: model.dbTable, columns: names.map(Identifier.quoted), unique: true, condition: nil))
+      let indexName = SchemaNames.indexName(table: model.dbTable, columns: names, suffix: "_uniq")
+      return NamedIndex(
+        name: indexName, sql: Self.createIndexSQL(name: indexName, table: model.dbTable, columns: names.map(Identifier.quoted), unique: true, condition: nil),
+        legacyName: SchemaNames.legacyIndexName(table: model.dbTable, columns: names, suffix: "uniq"))
     }
   }
 
@@ -342,12 +351,17 @@ public final class SchemaEditor {
   }
 
   /// The three indexes of a through table, named for `table` and built on `actualTable`.
-  private func throughIndexSQL(table: String, columns: (from: String, to: String), on actualTable: String) -> [(name: String, sql: String)] {
-    let unique = SchemaNames.indexName(table: table, columns: [columns.from, columns.to], suffix: "uniq")
-    var result = [(unique, Self.createIndexSQL(name: unique, table: actualTable, columns: [Identifier.quoted(columns.from), Identifier.quoted(columns.to)], unique: true, condition: nil))]
-    for column in [columns.from, columns.to] {
-      let name = SchemaNames.indexName(table: table, columns: [column], suffix: "idx")
-      result.append((name, Self.createIndexSQL(name: name, table: actualTable, columns: [Identifier.quoted(column)], unique: false, condition: nil)))
+  private func throughIndexSQL(table: String, columns: (from: String, to: String), on actualTable: String) -> [NamedIndex] {
+    let pair = [columns.from, columns.to]
+    let unique = SchemaNames.indexName(table: table, columns: pair, suffix: "_uniq")
+    var result = [NamedIndex(
+      name: unique, sql: Self.createIndexSQL(name: unique, table: actualTable, columns: pair.map(Identifier.quoted), unique: true, condition: nil),
+      legacyName: SchemaNames.legacyIndexName(table: table, columns: pair, suffix: "uniq"))]
+    for column in pair {
+      let name = SchemaNames.indexName(table: table, columns: [column], suffix: "")
+      result.append(NamedIndex(
+        name: name, sql: Self.createIndexSQL(name: name, table: actualTable, columns: [Identifier.quoted(column)], unique: false, condition: nil),
+        legacyName: SchemaNames.legacyIndexName(table: table, columns: [column], suffix: "idx")))
     }
     return result
   }
@@ -365,4 +379,12 @@ public final class SchemaEditor {
     try run("CREATE TABLE \(Identifier.quoted(table)) (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, \(reference(columns.from, model)), \(reference(columns.to, target)))")
     for index in throughIndexSQL(table: table, columns: columns, on: table) { try run(index.sql) }
   }
+}
+
+/// An index the schema editor names itself, with its CREATE statement and the name manage
+/// gave it before it hashed as Django does.
+struct NamedIndex {
+  var name: String
+  var sql: String
+  var legacyName: String? = nil
 }

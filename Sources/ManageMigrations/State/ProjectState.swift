@@ -20,7 +20,9 @@ public struct ProjectState: Sendable, Equatable {
       // An index declared without a name gets Django's generated one, so migrations can
       // refer to it.
       for index in model.indexes.indices where model.indexes[index].name == nil {
-        model.indexes[index].name = SchemaNames.modelIndexName(table: model.dbTable, fields: model.indexes[index].fields)
+        let fields = model.indexes[index].fields
+        let columns = fields.map { name in model.field(name.hasPrefix("-") ? String(name.dropFirst()) : name)?.column ?? name }
+        model.indexes[index].name = SchemaNames.modelIndexName(table: model.dbTable, fields: fields, columns: columns)
       }
       models[model.labelLower] = Self.normalized(model)
     }

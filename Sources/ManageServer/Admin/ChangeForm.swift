@@ -179,7 +179,7 @@ struct ChangeForm {
       return "<textarea name=\"\(name)\" id=\"\(id)\" rows=\"6\">\(body)</textarea>"
     case .boolean:
       return "<input type=\"checkbox\" name=\"\(name)\" id=\"\(id)\"\(HTML(raw: value.isTruthy && value.str != "False" && value.str != "false" && value.str != "0" ? " checked" : ""))>"
-    case .integer, .bigInteger, .smallInteger, .positiveInteger, .auto, .bigAuto:
+    case .integer, .bigInteger, .smallInteger, .positiveInteger, .positiveSmallInteger, .positiveBigInteger, .auto, .bigAuto:
       return "<input type=\"number\" name=\"\(name)\" id=\"\(id)\" value=\"\(text)\" step=\"1\">"
     case .float, .decimal:
       return "<input type=\"number\" name=\"\(name)\" id=\"\(id)\" value=\"\(text)\" step=\"any\">"

@@ -6,7 +6,8 @@ import ManageCore
 enum ExpressionBuiltins {
   static let fieldClasses: [String: FieldType] = [
     "IntegerField": .integer, "BigIntegerField": .bigInteger, "SmallIntegerField": .smallInteger,
-    "PositiveIntegerField": .positiveInteger, "FloatField": .float, "DecimalField": .decimal, "CharField": .char,
+    "PositiveIntegerField": .positiveInteger, "PositiveSmallIntegerField": .positiveSmallInteger,
+    "PositiveBigIntegerField": .positiveBigInteger, "FloatField": .float, "DecimalField": .decimal, "CharField": .char,
     "TextField": .text, "BooleanField": .boolean, "DateField": .date, "DateTimeField": .datetime, "TimeField": .time,
     "DurationField": .duration, "JSONField": .json, "UUIDField": .uuid,
   ]

@@ -15,7 +15,7 @@ enum AdminModels {
           content_type: {type: foreign_key, to: contenttypes.ContentType, on_delete: set_null, null: true, blank: true}
           object_id: {type: text, null: true, blank: true}
           object_repr: {type: char, max_length: 200}
-          action_flag: {type: positive_integer, choices: [[1, Addition], [2, Change], [3, Deletion]]}
+          action_flag: {type: positive_small_integer, choices: [[1, Addition], [2, Change], [3, Deletion]]}
           change_message: {type: text, blank: true}
         ordering: [-action_time]
       Token:
