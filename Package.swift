@@ -31,6 +31,10 @@ let package = Package(
     .systemLibrary(
       name: "CSQLite", pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+    // libpq for the PostgreSQL backend (libpq-dev): the C client psycopg, and so Django, uses.
+    .systemLibrary(
+      name: "CPostgreSQL", pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
     .systemLibrary(
       name: "CReadline",
       providers: [.apt(["libreadline-dev"]), .brew(["readline"])]),
@@ -39,7 +43,7 @@ let package = Package(
     .target(
       name: "ManageCore",
       dependencies: [
-        "CSQLite",
+        "CSQLite", "CPostgreSQL",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
@@ -66,7 +70,7 @@ let package = Package(
 
     // The shell: the Python subset (lexer, parser, interpreter) over ManageCore's QuerySet,
     // the readline REPL with completion and history, shell and dbshell.
-    .target(name: "ManageShell", dependencies: ["ManageCore", "CReadline", "CSQLite"]),
+    .target(name: "ManageShell", dependencies: ["ManageCore", "CReadline", "CSQLite", "CPostgreSQL"]),
 
     // Jobs: tasks (tasks.yaml and Swift closures), the durable queue in jobs_job, the worker,
     // and enqueue, worker and jobs.

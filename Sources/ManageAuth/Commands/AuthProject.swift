@@ -16,7 +16,7 @@ struct AuthProject {
       throw AuthError("The auth app is not installed.", hint: "Add auth and contenttypes to installed_apps, then run `manage migrate`.")
     }
     // A missing database is reported as unapplied migrations, without creating an empty file.
-    if settings.database.path != ":memory:" && !Path.exists(settings.database.path) {
+    if settings.databaseFileIsMissing {
       try UnappliedMigrations.require(registry: registry, connection: nil)
     }
     connection = try context.openDatabase(readOnly: false)

@@ -40,7 +40,7 @@ public struct UserStore {
       try connection.transaction {
         try connection.run("""
           INSERT INTO auth_user (password, last_login, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined)
-          VALUES (?, NULL, 1, ?, '', '', ?, 1, 1, ?)
+          VALUES (?, NULL, TRUE, ?, '', '', ?, TRUE, TRUE, ?)
           """, [.text(encodedPassword), .text(username), .text(email), .text(DjangoTime.format(Date()))])
       }
     } catch let error as SQLiteError where error.primaryCode == 19 {  // SQLITE_CONSTRAINT

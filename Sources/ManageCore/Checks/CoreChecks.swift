@@ -59,10 +59,25 @@ public enum CoreChecks {
     return messages
   }
 
-  /// Only with `--database`: the file opens, is healthy, and SQLite is new enough.
+  /// Only with `--database`: the file opens, is healthy, and SQLite is new enough; on
+  /// PostgreSQL the server answers, is 13 or later, and stores UTF8.
   static let database = SystemCheck(tags: ["database"]) { input in
     let settings = input.settings
     var messages: [CheckMessage] = []
+    if settings.database.backend == .postgresql, let parameters = settings.database.postgres {
+      do {
+        let connection = try Connection(postgres: parameters, displayName: settings.databaseDisplay)
+        if let encoding = connection.serverParameter("server_encoding"), encoding != "UTF8" {
+          messages.append(CheckMessage(
+            .error, "database.E004", "The database \(settings.databaseDisplay) stores \(encoding), not UTF8.",
+            hint: "Create it with `createdb -E UTF8 -T template0 \(parameters.name)`: Django and manage expect UTF8.", object: "database"))
+        }
+      } catch let error as PostgresError {
+        messages.append(CheckMessage(.error, "database.E003", "Cannot connect to the database: \(error.reason) (SQLSTATE \(error.sqlState)).",
+                                     hint: error.hint, object: "database"))
+      }
+      return messages
+    }
     let version = Connection.libraryVersion.split(separator: ".").compactMap { Int($0) }
     if version.lexicographicallyPrecedes([3, 35]) {
       messages.append(CheckMessage(

@@ -50,7 +50,7 @@ public final class CommandContext {
     if let loadedSettings { return loadedSettings }
     let settings = try SettingsLoader.load(
       explicit: global.settings, environment: environment, currentDirectory: currentDirectory)
-    logger.debug("settings: \(settings.file ?? "embedded defaults"); database: \(settings.database.path)")
+    logger.debug("settings: \(settings.file ?? "embedded defaults"); database: \(settings.database)")
     loadedSettings = settings
     return settings
   }
@@ -66,16 +66,26 @@ public final class CommandContext {
   /// Every installed app's models, validated.
   public func schema() throws -> ProjectSchema {
     if let loadedSchema { return loadedSchema }
-    let schema = try registry().loadSchema()
+    var schema = try registry().loadSchema()
+    schema.dialect = SQLDialect(try settings().database.backend)
     loadedSchema = schema
     return schema
+  }
+
+  /// Stops a command that does not run on PostgreSQL yet (the server, the job queue and the
+  /// evals move there in a later release) with a clear error instead of a wrong answer.
+  public func requireSQLite(for what: String) throws {
+    guard try settings().database.backend == .sqlite else {
+      throw CommandFailure(
+        "\(what) does not run on PostgreSQL yet (database \(try settings().databaseDisplay))",
+        hint: "The server, the job queue and the evals come to PostgreSQL in a later release; run them on a SQLite database for now (MANAGE_DATABASE_URL=sqlite:///db.sqlite3).")
+    }
   }
 
   /// Opens the project's database.
   public func openDatabase(readOnly: Bool = false) throws -> Connection {
     let settings = try settings()
-    return try Connection(
-      path: settings.database.path, displayName: settings.display(settings.database.path), readOnly: readOnly)
+    return try Connection(settings.database, displayName: settings.databaseDisplay, readOnly: readOnly)
   }
 
   /// Runs the system checks and stops the command on an error, as Django does before commands

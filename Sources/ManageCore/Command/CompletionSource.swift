@@ -40,7 +40,8 @@ public struct CompletionRequest {
 
   /// The database, read-only, when it exists (completion never creates one).
   public func openDatabase() -> Connection? {
-    guard let settings, FileManager.default.fileExists(atPath: settings.database.path) else { return nil }
+    // Completion answers within a keystroke: it reads a SQLite file, never a server.
+    guard let settings, settings.database.backend == .sqlite, FileManager.default.fileExists(atPath: settings.database.path) else { return nil }
     return try? Connection(path: settings.database.path, readOnly: true, create: false, busyTimeout: 200)
   }
 }

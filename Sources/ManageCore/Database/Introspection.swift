@@ -34,18 +34,38 @@ public struct ForeignKeyInfo: Sendable, Hashable {
 extension Connection {
   /// User tables, sorted by name (SQLite's own `sqlite_*` tables left out).
   public func tableNames() throws -> [String] {
-    try query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    if backend == .postgresql {
+      return try query("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename").compactMap { $0[0].string }
+    }
+    return try query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
       .compactMap { $0[0].string }
   }
 
   /// Whether a table exists.
   public func tableExists(_ name: String) throws -> Bool {
-    try scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)]) != nil
+    if backend == .postgresql {
+      return try scalar("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = ?", [.text(name)]) != nil
+    }
+    return try scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)]) != nil
   }
 
   /// The columns of `table`, in order.
   public func columns(of table: String) throws -> [ColumnInfo] {
-    try query("PRAGMA table_info(\(Identifier.quoted(table)))").map { row in
+    if backend == .postgresql {
+      return try query("""
+        SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
+          COALESCE(array_position(i.indkey::int2[], a.attnum), 0)
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
+        WHERE c.relname = ? AND c.relnamespace = current_schema()::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY a.attnum
+        """, [.text(table)]).map { row in
+        ColumnInfo(name: row[0].string ?? "", type: row[1].string ?? "", notNull: row[2].int == 1,
+                   defaultSQL: row[3].string, primaryKeyPosition: row[4].int ?? 0)
+      }
+    }
+    return try query("PRAGMA table_info(\(Identifier.quoted(table)))").map { row in
       ColumnInfo(
         name: row["name"].string ?? "", type: row["type"].string ?? "", notNull: row["notnull"].int == 1,
         defaultSQL: row["dflt_value"].string, primaryKeyPosition: row["pk"].int ?? 0)

@@ -8,26 +8,39 @@ let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 /// Not Sendable on purpose: a statement belongs to its connection, which is confined to one
 /// task at a time. It is finalized when released.
 public final class Statement {
-  let handle: OpaquePointer
+  /// The SQLite statement; nil on PostgreSQL.
+  let sqliteHandle: OpaquePointer?
+  /// The PostgreSQL statement; nil on SQLite.
+  private let postgres: PostgresStatement?
   /// The SQL text, for error messages.
   public let sql: String
   private unowned let connection: Connection
 
+  var handle: OpaquePointer { sqliteHandle! }
+
   init(connection: Connection, sql: String) throws {
+    self.sql = sql
+    self.connection = connection
+    if let session = connection.postgres {
+      postgres = PostgresStatement(session: session, sql: sql)
+      postgres?.trace = connection.traceBox?.body
+      sqliteHandle = nil
+      return
+    }
+    postgres = nil
     var statement: OpaquePointer?
     let code = sqlite3_prepare_v2(connection.handle, sql, -1, &statement, nil)
     guard code == SQLITE_OK, let statement else {
       throw connection.error(code: code, sql: sql)
     }
-    self.handle = statement
-    self.sql = sql
-    self.connection = connection
+    self.sqliteHandle = statement
   }
 
-  deinit { sqlite3_finalize(handle) }
+  deinit { if let sqliteHandle { sqlite3_finalize(sqliteHandle) } }
 
   /// Binds `values` to the statement's `?` parameters in order, after a reset.
   public func bind(_ values: [SQLValue]) throws {
+    if let postgres { return try postgres.bind(values, database: connection.displayName) }
     sqlite3_reset(handle)
     sqlite3_clear_bindings(handle)
     let expected = Int(sqlite3_bind_parameter_count(handle))
@@ -55,6 +68,7 @@ public final class Statement {
   /// Advances to the next row: true while there is one, false when done.
   @discardableResult
   public func step() throws -> Bool {
+    if let postgres { return try postgres.step() }
     let code = sqlite3_step(handle)
     switch code {
     case SQLITE_ROW: return true
@@ -66,15 +80,17 @@ public final class Statement {
   }
 
   /// The number of result columns.
-  public var columnCount: Int { Int(sqlite3_column_count(handle)) }
+  public var columnCount: Int { postgres?.columnCount ?? Int(sqlite3_column_count(handle)) }
 
-  /// The result column names, in order.
+  /// The result column names, in order. (On PostgreSQL the statement runs to learn them.)
   public var columnNames: [String] {
-    (0..<Int32(columnCount)).map { String(cString: sqlite3_column_name(handle, $0)) }
+    if let postgres { return (try? postgres.columnNames()) ?? [] }
+    return (0..<Int32(columnCount)).map { String(cString: sqlite3_column_name(handle, $0)) }
   }
 
   /// The value of column `index` in the current row.
   public func column(_ index: Int) -> SQLValue {
+    if let postgres { return postgres.column(index) }
     let column = Int32(index)
     switch sqlite3_column_type(handle, column) {
     case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))

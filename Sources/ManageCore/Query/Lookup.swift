@@ -22,8 +22,12 @@ public enum Lookup: String, Sendable, CaseIterable {
     }
   }
 
-  /// The SQL condition for `column` and the values to bind.
-  func sql(_ column: String, _ value: SQLValueList) throws -> (String, [SQLValue]) {
+  /// The SQL condition for `column` and the values to bind, as Django writes it for the
+  /// backend: on PostgreSQL `contains` is a case-sensitive LIKE, the i- forms compare
+  /// `UPPER(col::text)` with `UPPER(value)`, `iexact` is `UPPER() = UPPER()`, and regex is `~`/`~*`
+  /// (django/db/backends/postgresql/operations.py: operators and lookup_cast).
+  func sql(_ column: String, _ value: SQLValueList, _ dialect: SQLDialect = SQLDialect(.sqlite)) throws -> (String, [SQLValue]) {
+    if dialect.isPostgreSQL, let postgres = try postgresSQL(column, value) { return postgres }
     switch self {
     case .exact:
       if case .one(.null) = value { return ("\(column) IS NULL", []) }
@@ -58,6 +62,24 @@ public enum Lookup: String, Sendable, CaseIterable {
         throw QueryError("The QuerySet value for an isnull lookup must be True or False.")
       }
       return (truth != 0 ? "\(column) IS NULL" : "\(column) IS NOT NULL", [])
+    }
+  }
+
+  /// The lookups PostgreSQL writes differently; nil for the rest (=, <, IN, BETWEEN, IS NULL).
+  private func postgresSQL(_ column: String, _ value: SQLValueList) throws -> (String, [SQLValue])? {
+    let text = "\(column)::text"
+    switch self {
+    case .iexact: return ("UPPER(\(text)) = UPPER(?)", [.text(try value.text())])
+    case .contains: return ("\(text) LIKE ?", [.text("%" + Self.escape(try value.text()) + "%")])
+    case .icontains: return ("UPPER(\(text)) LIKE UPPER(?)", [.text("%" + Self.escape(try value.text()) + "%")])
+    case .startswith: return ("\(text) LIKE ?", [.text(Self.escape(try value.text()) + "%")])
+    case .istartswith: return ("UPPER(\(text)) LIKE UPPER(?)", [.text(Self.escape(try value.text()) + "%")])
+    case .endswith: return ("\(text) LIKE ?", [.text("%" + Self.escape(try value.text()))])
+    case .iendswith: return ("UPPER(\(text)) LIKE UPPER(?)", [.text("%" + Self.escape(try value.text()))])
+    // POSIX regular expressions, as Django on PostgreSQL: the server says when one is invalid.
+    case .regex: return ("\(text) ~ ?", [.text(try value.text())])
+    case .iregex: return ("\(text) ~* ?", [.text(try value.text())])
+    default: return nil
     }
   }
 

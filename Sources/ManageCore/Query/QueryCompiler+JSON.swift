@@ -90,12 +90,12 @@ extension QueryCompiler {
       case (.exact, .value(let value)):
         return Fragment(sql: "\(column) = ?", arguments: prefixArguments + [.text(value.pythonJSONText)])
       case (.isnull, .value(let value)):
-        return try Fragment(sql: lookup.sql(column, .one(.integer(value.isTruthy ? 1 : 0))).0, arguments: prefixArguments)
+        return try Fragment(sql: lookup.sql(column, .one(.integer(value.isTruthy ? 1 : 0)), schema.dialect).0, arguments: prefixArguments)
       case (.in, _):
         break  // Django's JSONIn reads the whole document as a key at "$", below.
       case (_, .value(let item)):
         // Text lookups on the whole document read its JSON text.
-        let (sql, arguments) = try lookup.sql(column, .one(.text(item.plain)))
+        let (sql, arguments) = try lookup.sql(column, .one(.text(item.plain)), schema.dialect)
         return Fragment(sql: sql, arguments: prefixArguments + arguments)
       default:
         break
@@ -134,7 +134,7 @@ extension QueryCompiler {
           if case .null = item { throw QueryError("Cannot use None as a query value with the '\(lookup.rawValue)' lookup.", kind: "ValueError") }
           list = .one(try bound(item))
         }
-        let (sql, arguments) = try lookup.sql(value, list)
+        let (sql, arguments) = try lookup.sql(value, list, schema.dialect)
         return Fragment(sql: sql, arguments: valueArguments + arguments)
       default:
         if case .null = item {
@@ -144,7 +144,7 @@ extension QueryCompiler {
           }
           throw QueryError("Cannot use None as a query value with the '\(lookup.rawValue)' lookup.", kind: "ValueError")
         }
-        let (sql, arguments) = try lookup.sql(value, .one(.text(item.plain)))
+        let (sql, arguments) = try lookup.sql(value, .one(.text(item.plain)), schema.dialect)
         return Fragment(sql: sql, arguments: valueArguments + arguments)
       }
     case .expression(let expression):

@@ -206,7 +206,7 @@ struct QueryCompiler {
       guard let transform = Transform(rawValue: part), resolved.field.map({ transform.applies(to: $0.type) }) ?? true else {
         throw unsupported(part, resolved.field, in: path)
       }
-      resolved.sql = transform.sql(resolved.sql)
+      resolved.sql = transform.sql(resolved.sql, schema.dialect)
       resolved.field = transform.outputField
     }
     resolved.rest = []
@@ -291,7 +291,7 @@ struct QueryCompiler {
     while let part = rest.first {
       rest = rest.dropFirst()
       if let transform = Transform(rawValue: part), field.map({ transform.applies(to: $0.type) }) ?? true {
-        sql = transform.sql(sql)
+        sql = transform.sql(sql, schema.dialect)
         field = transform.outputField
         lastTransform = transform
       } else if let found = Lookup(rawValue: part), rest.isEmpty {
@@ -351,7 +351,7 @@ struct QueryCompiler {
           return Fragment(sql: everything ? "1 = 1" : "0 = 1", arguments: arguments)
         }
       }
-      let (text, values) = try lookup.sql(sql, list)
+      let (text, values) = try lookup.sql(sql, list, schema.dialect)
       return Fragment(sql: text, arguments: arguments + values)
     case .expression(let expression):
       let right = try self.expression(expression)

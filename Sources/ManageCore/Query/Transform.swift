@@ -3,9 +3,25 @@
 public enum Transform: String, Sendable, CaseIterable {
   case year, month, day, week_day, quarter, hour, minute, second, date, time
 
-  /// The SQL of the transformed column.
-  func sql(_ column: String) -> String {
-    switch self {
+  /// The SQL of the transformed column: SQLite's strftime, or PostgreSQL's EXTRACT in UTC as
+  /// Django's `datetime_extract_sql` writes it (cast to integer, as Django reads it).
+  func sql(_ column: String, _ dialect: SQLDialect = SQLDialect(.sqlite)) -> String {
+    if dialect.isPostgreSQL {
+      let utc = "(\(column) AT TIME ZONE 'UTC')"
+      switch self {
+      case .year: return "EXTRACT(YEAR FROM \(utc))::integer"
+      case .month: return "EXTRACT(MONTH FROM \(utc))::integer"
+      case .day: return "EXTRACT(DAY FROM \(utc))::integer"
+      case .week_day: return "(EXTRACT(DOW FROM \(utc))::integer + 1)"
+      case .quarter: return "EXTRACT(QUARTER FROM \(utc))::integer"
+      case .hour: return "EXTRACT(HOUR FROM \(column))::integer"
+      case .minute: return "EXTRACT(MINUTE FROM \(column))::integer"
+      case .second: return "FLOOR(EXTRACT(SECOND FROM \(column)))::integer"
+      case .date: return "\(utc)::date"
+      case .time: return "(\(column))::time"
+      }
+    }
+    return switch self {
     case .year: "CAST(strftime('%Y', \(column)) AS INTEGER)"
     case .month: "CAST(strftime('%m', \(column)) AS INTEGER)"
     case .day: "CAST(strftime('%d', \(column)) AS INTEGER)"

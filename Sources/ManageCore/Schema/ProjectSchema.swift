@@ -4,6 +4,9 @@ public struct ProjectSchema: Sendable {
   public var models: [ModelSchema]
   /// Mistakes found while loading and validating, in file order.
   public var diagnostics: [CheckMessage]
+  /// The SQL dialect the project's database speaks: the query compiler writes Django's SQL for
+  /// that backend (set from the database URL when the schema is loaded; SQLite by default).
+  public var dialect = SQLDialect(.sqlite)
 
   public init(models: [ModelSchema], diagnostics: [CheckMessage]) {
     self.models = models

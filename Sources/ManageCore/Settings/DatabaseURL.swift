@@ -1,4 +1,13 @@
-/// The project's database, from a `sqlite:///…` URL as dj-database-url writes them.
+/// The backends manage runs on.
+public enum DatabaseBackend: String, Sendable, Hashable {
+  case sqlite, postgresql
+
+  /// How messages name it.
+  public var displayName: String { self == .sqlite ? "SQLite" : "PostgreSQL" }
+}
+
+/// The project's database, from a URL as dj-database-url writes them: `sqlite:///…` (the
+/// embedded default) or `postgres://…` (also `postgresql://`).
 public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
   /// Where the URL came from, for messages.
   public enum Source: Sendable, Hashable, CustomStringConvertible {
@@ -15,25 +24,41 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
-  /// The absolute path of the database file, or `:memory:`.
+  public var backend: DatabaseBackend
+  /// The absolute path of the SQLite file, or `:memory:`; empty on PostgreSQL.
   public var path: String
+  /// The server and database on PostgreSQL; nil on SQLite.
+  public var postgres: PostgresParameters?
   public var source: Source
 
   /// Parses `url`, resolving relative paths against `baseDirectory`.
   ///
   /// `sqlite:///db.sqlite3` is relative, `sqlite:////var/db/app.sqlite3` absolute (four
-  /// slashes, as in SQLAlchemy and dj-database-url), `sqlite://:memory:` in memory.
+  /// slashes, as in SQLAlchemy and dj-database-url), `sqlite://:memory:` in memory;
+  /// `postgres://user:password@host:5432/name?sslmode=require` a PostgreSQL database.
   public init(parsing url: String, baseDirectory: String, source: Source) throws {
     self.source = source
     let location: SourceLocation? = if case .settings(let location) = source { location } else { nil }
     // A position in manage.yaml already says where the URL came from.
     let origin = location == nil ? " from \(source)" : ""
+    if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") || url.hasPrefix("pgsql://") {
+      backend = .postgresql
+      path = ""
+      // The URL may carry a password: no message repeats it.
+      postgres = try PostgresURLParser.parse(url) { problem, hint in
+        SettingsError("\(problem) in the database URL\(origin)", at: location, hint: hint)
+      }
+      return
+    }
+    backend = .sqlite
+    postgres = nil
     guard url.hasPrefix("sqlite:") else {
       let scheme = url.split(separator: ":", maxSplits: 1).first.map(String.init) ?? url
+      let shown = url.contains("@") ? scheme + "://…" : url
       throw SettingsError(
-        "unsupported database URL '\(url)'\(origin): manage works with SQLite, not '\(scheme)'",
+        "unsupported database URL '\(shown)'\(origin): manage works with SQLite and PostgreSQL, not '\(scheme)'",
         at: location,
-        hint: "Use sqlite:///db.sqlite3 (relative to manage.yaml) or sqlite:////absolute/path.sqlite3.")
+        hint: "Use sqlite:///db.sqlite3 (relative to manage.yaml), sqlite:////absolute/path.sqlite3 or postgres://user@host:5432/name.")
     }
     var rest = url.dropFirst("sqlite:".count)
     if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
@@ -54,8 +79,27 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     path = file.hasPrefix("/") ? Path.normalized(file) : Path.join(baseDirectory, file)
   }
 
-  /// The URL in absolute form, as given to plugins in `MANAGE_DATABASE_URL`.
-  public var absoluteURL: String { path == ":memory:" ? "sqlite://:memory:" : "sqlite:///" + path }
+  /// A SQLite database at `path`.
+  public init(sqlitePath path: String, source: Source) {
+    backend = .sqlite
+    self.path = path
+    postgres = nil
+    self.source = source
+  }
 
-  public var description: String { absoluteURL }
+  /// Whether the database is a SQLite file (not `:memory:`, not a server).
+  public var isSQLiteFile: Bool { backend == .sqlite && path != ":memory:" }
+
+  /// The URL in absolute form with its password, as given to plugins in `MANAGE_DATABASE_URL`
+  /// (an environment variable: never print it).
+  public var absoluteURL: String {
+    if let postgres { return postgres.fullURL }
+    return path == ":memory:" ? "sqlite://:memory:" : "sqlite:///" + path
+  }
+
+  /// The URL as messages show it: a PostgreSQL password is masked.
+  public var description: String {
+    if let postgres { return postgres.redactedURL }
+    return absoluteURL
+  }
 }

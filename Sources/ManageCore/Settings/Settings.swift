@@ -50,6 +50,19 @@ public struct Settings: Sendable {
     Path.display(path, relativeTo: projectDirectory)
   }
 
+  /// The database as messages name it: the SQLite file relative to the project, or the
+  /// PostgreSQL URL without its password.
+  public var databaseDisplay: String {
+    database.backend == .sqlite ? display(database.path) : database.description
+  }
+
+  /// Whether the database is a SQLite file that does not exist yet (commands that only read
+  /// then say "unapplied migrations" instead of creating an empty file). Always false on a
+  /// server, which says for itself whether the database exists.
+  public var databaseFileIsMissing: Bool {
+    database.isSQLiteFile && !Path.exists(database.path)
+  }
+
   /// Where a top-level key is written, if it is.
   public func location(of key: String) -> SourceLocation? {
     document?.entries?.first { $0.key == key }?.keyLocation

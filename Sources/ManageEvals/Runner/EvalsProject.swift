@@ -11,11 +11,12 @@ struct EvalsProject {
 
   init(_ context: CommandContext) throws {
     settings = try context.settings()
+    try context.requireSQLite(for: "`manage evals`")
     registry = try context.registry()
     guard registry.app("evals") != nil else {
       throw EvalsError("The evals app is not installed.", hint: "Add evals to installed_apps, then run `manage migrate`.", exitCode: 2)
     }
-    if settings.database.path != ":memory:" && !Path.exists(settings.database.path) {
+    if settings.databaseFileIsMissing {
       try UnappliedMigrations.require(registry: registry, connection: nil)
     }
     connection = try context.openDatabase()

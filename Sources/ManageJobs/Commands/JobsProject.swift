@@ -11,12 +11,13 @@ struct JobsProject {
 
   init(_ context: CommandContext, needsTasks: Bool = true) throws {
     settings = try context.settings()
+    try context.requireSQLite(for: "The job queue (enqueue, worker, jobs)")
     let registry = try context.registry()
     guard registry.app("jobs") != nil else {
       throw JobsError("The jobs app is not installed.", hint: "Add jobs to installed_apps, then run `manage migrate`.")
     }
     // A missing database is reported as unapplied migrations, without creating an empty file.
-    if settings.database.path != ":memory:" && !Path.exists(settings.database.path) {
+    if settings.databaseFileIsMissing {
       try UnappliedMigrations.require(registry: registry, connection: nil)
     }
     connection = try context.openDatabase()

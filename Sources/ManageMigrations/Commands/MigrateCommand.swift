@@ -59,9 +59,15 @@ public struct MigrateCommand: ManageCommand {
       _ = try project.requireApp(appLabel)
     }
     let connection = try project.openForWriting()
-    let lock = try project.settings.database.path == ":memory:" ? nil : MigrateLock(
-      database: project.settings.database.path, timeout: lockTimeout,
-      waiting: { holder in console.printError("Waiting for another migrate (pid \(holder)) to finish…", style: .notice) })
+    let waiting: (String) -> Void = { holder in console.printError("Waiting for another migrate (pid \(holder)) to finish…", style: .notice) }
+    let lock: MigrateLock? =
+      if project.settings.database.backend == .postgresql {
+        try MigrateLock(postgres: connection, timeout: lockTimeout, waiting: waiting)
+      } else if project.settings.database.path == ":memory:" {
+        nil
+      } else {
+        try MigrateLock(database: project.settings.database.path, timeout: lockTimeout, waiting: waiting)
+      }
     defer { withExtendedLifetime(lock) {} }
 
     let recorder = MigrationRecorder(connection: connection)

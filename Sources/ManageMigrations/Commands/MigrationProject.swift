@@ -34,9 +34,8 @@ struct MigrationProject {
 
   /// The database for reading, or nil when the file does not exist yet.
   func openForReading() throws -> Connection? {
-    let path = settings.database.path
-    guard path == ":memory:" || Path.exists(path) else { return nil }
-    return try Connection(path: path, displayName: settings.display(path), readOnly: path != ":memory:")
+    guard !settings.databaseFileIsMissing else { return nil }
+    return try Connection(settings.database, displayName: settings.databaseDisplay, readOnly: settings.database.isSQLiteFile)
   }
 
   /// Applied migrations, without creating anything.

@@ -42,19 +42,25 @@ public struct SqlMigrateCommand: ManageCommand {
     }
     var output: [String] = []
     if migration.atomic { output.append("BEGIN;") }
+    // One editor for the migration, as Django's: what it defers (PostgreSQL's foreign keys and
+    // indexes) is printed after the last operation.
+    let editor = SchemaEditor.make(for: project.settings.database.backend, sink: .collect)
+    var printed = 0
     for (operation, before, after) in backwards ? steps.reversed() : steps {
       output.append("--")
       output.append("-- " + (backwards ? "Undo " : "") + operation.description)
       output.append("--")
-      let editor = SchemaEditor(sink: .collect)
       if backwards {
         try operation.databaseBackwards(app: migration.app, editor: editor, from: after, to: before)
       } else {
         try operation.databaseForwards(app: migration.app, editor: editor, from: before, to: after)
       }
-      if editor.statements.isEmpty { output.append("-- (no-op)") }
-      output += editor.statements.map { $0 + ";" }
+      if editor.statements.count == printed { output.append("-- (no-op)") }
+      output += editor.statements[printed...].map { $0 + ";" }
+      printed = editor.statements.count
     }
+    try editor.finish()
+    output += editor.statements[printed...].map { $0 + ";" }
     if migration.atomic { output.append("COMMIT;") }
     context.console.print(output.joined(separator: "\n"))
   }

@@ -125,8 +125,10 @@ public final class MigrationExecutor {
     // Foreign keys stay off for the whole run: SQLite cannot switch them inside a transaction,
     // table remakes need them off, and switching them per migration clears SQLite's foreign
     // key caches for every table each time. Each migration is checked before it commits.
-    try connection.execute("PRAGMA foreign_keys = OFF")
-    defer { try? connection.execute("PRAGMA foreign_keys = ON") }
+    // PostgreSQL checks its deferred foreign keys at each migration's COMMIT instead.
+    let sqlite = connection.backend == .sqlite
+    if sqlite { try connection.execute("PRAGMA foreign_keys = OFF") }
+    defer { if sqlite { try? connection.execute("PRAGMA foreign_keys = ON") } }
     if plan[0].backwards {
       try migrateBackwards(plan, fake: fake, progress: progress)
     } else {
@@ -177,7 +179,7 @@ public final class MigrationExecutor {
       if try connection.scalar("SELECT 1 FROM django_migrations WHERE app = ? AND name = ?", [.text(key.app), .text(key.name)]) != nil {
         outcome = .skippedAlreadyApplied
       }
-      let editor = SchemaEditor(sink: .execute(connection))
+      let editor = SchemaEditor.make(for: connection.backend, sink: .execute(connection))
       for operation in migration.operations {
         // CreateModel needs only the state after it; not keeping the one before lets the
         // state change in place instead of being copied for every model of a large app.
@@ -191,8 +193,13 @@ public final class MigrationExecutor {
           throw MigrationError(
             "Applying \(key) failed at \"\(operation.description)\": \(error.reason) (\(error.codeName))\n  while running: \(error.sql ?? "")",
             hint: "Nothing of \(key) was kept: the migration was rolled back. Fix the migration (or the data it trips over) and run migrate again.")
+        } catch let error as PostgresError where !error.isConnectionFailure {
+          throw MigrationError(
+            "Applying \(key) failed at \"\(operation.description)\": \(error.reason) (SQLSTATE \(error.sqlState))\n  while running: \(error.sql ?? "")",
+            hint: error.serverHint ?? "Nothing of \(key) was kept: the migration was rolled back. Fix the migration (or the data it trips over) and run migrate again.")
         }
       }
+      if outcome == .applied { try editor.finish() }
       if outcome == .skippedAlreadyApplied { return }
       // Tables a migration only creates are empty, so they cannot break a foreign key; the
       // check costs a few milliseconds per table, which adds up over a large initial migrate.
@@ -221,7 +228,7 @@ public final class MigrationExecutor {
     }
     try inTransaction(atomic: migration.atomic) {
       if !fake {
-        let editor = SchemaEditor(sink: .execute(connection))
+        let editor = SchemaEditor.make(for: connection.backend, sink: .execute(connection))
         for (operation, from, to) in steps.reversed() {
           do {
             try operation.databaseBackwards(app: migration.app, editor: editor, from: to, to: from)
@@ -231,6 +238,7 @@ public final class MigrationExecutor {
               hint: "Nothing of it was kept: the rollback was itself rolled back.")
           }
         }
+        try editor.finish()
         try checkForeignKeys(after: key)
       }
       for replaced in loader.replacements[key] ?? [] { try recorder.recordUnapplied(replaced) }
@@ -260,6 +268,7 @@ public final class MigrationExecutor {
   }
 
   private func checkForeignKeys(after key: MigrationKey) throws {
+    guard connection.backend == .sqlite else { return }
     let violations = try connection.foreignKeyViolations()
     guard let first = violations.first else { return }
     throw MigrationError(

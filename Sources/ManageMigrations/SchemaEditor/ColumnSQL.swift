@@ -23,16 +23,23 @@ enum ColumnSQL {
     case .uuid: return "char(32)"
     case .binary: return "BLOB"
     case .foreignKey, .oneToOne:
-      // A foreign key column has the type its target's primary key would have as a plain
-      // column: an auto id becomes integer/bigint (Django's rel_db_type).
-      guard let target = field.to.flatMap(state.model(label:)), let key = target.primaryKey else { return "bigint" }
-      switch key.type {
-      case .auto: return "integer"
-      case .bigAuto: return "bigint"
-      default: return dataType(key, state: state)
-      }
+      guard let key = relatedKeyColumn(field, state: state) else { return "bigint" }
+      return dataType(key, state: state)
     case .manyToMany: return ""
     }
+  }
+
+  /// The column a foreign key's own column copies the type of: its target's primary key as a
+  /// plain column, an auto id becoming integer and a big auto id bigint (Django's rel_db_type).
+  static func relatedKeyColumn(_ field: FieldSchema, state: ProjectState) -> FieldSchema? {
+    guard let target = field.to.flatMap(state.model(label:)), var key = target.primaryKey else { return nil }
+    switch key.type {
+    case .auto: key.type = .integer
+    case .bigAuto: key.type = .bigInteger
+    default: break
+    }
+    key.primaryKey = false
+    return key
   }
 
   /// `"title" varchar(200) DEFAULT 'x' NOT NULL UNIQUE REFERENCES … CHECK (…)`.

@@ -8,7 +8,7 @@ import ManageCore
 /// It works from model states alone, so the same code either runs the statements on a
 /// connection (inside the migration's transaction) or collects them for `sqlmigrate`.
 /// Not Sendable: it holds the connection.
-public final class SchemaEditor {
+public class SchemaEditor {
   /// Where statements go.
   public enum Sink {
     case execute(Connection)
@@ -21,6 +21,28 @@ public final class SchemaEditor {
   public private(set) var statements: [String] = []
 
   public init(sink: Sink) { self.sink = sink }
+
+  /// The schema editor for `backend`: this one (SQLite's), or `PostgresSchemaEditor`.
+  public static func make(for backend: DatabaseBackend, sink: Sink) -> SchemaEditor {
+    backend == .postgresql ? PostgresSchemaEditor(sink: sink) : SchemaEditor(sink: sink)
+  }
+
+  /// Statements held back to the end of the migration, as Django's `deferred_sql` (foreign key
+  /// constraints and indexes on PostgreSQL, so a key may point at a table made later).
+  var deferred: [String] = []
+
+  /// Runs what was deferred; the executor and sqlmigrate call it after a migration's operations.
+  public func finish() throws {
+    let pending = deferred
+    deferred = []
+    for statement in pending { try run(statement) }
+  }
+
+  /// The connection in execute mode, for introspection (nil when collecting for sqlmigrate).
+  var connection: Connection? {
+    if case .execute(let connection) = sink { return connection }
+    return nil
+  }
 
   /// Runs (or records) one statement.
   func run(_ sql: String, _ arguments: [SQLValue] = []) throws {
@@ -65,33 +87,47 @@ public final class SchemaEditor {
       try run("ALTER TABLE \(Identifier.quoted(old.dbTable)) RENAME TO \(Identifier.quoted(new.dbTable))")
       try refreshIndexNames(from: indexSQL(old), to: indexSQL(new))
     }
-    for (oldField, newField) in zip(old.fields, new.fields) where oldField.type == .manyToMany {
-      let oldThrough = SchemaNames.throughTable(old, oldField)
-      let newThrough = SchemaNames.throughTable(new, newField)
-      if oldThrough != newThrough {
-        try run("ALTER TABLE \(Identifier.quoted(oldThrough)) RENAME TO \(Identifier.quoted(newThrough))")
+    for change in Self.throughTableChanges(from: old, to: new, newState: newState, oldState: oldState) {
+      if change.oldTable != change.newTable {
+        try run("ALTER TABLE \(Identifier.quoted(change.oldTable)) RENAME TO \(Identifier.quoted(change.newTable))")
       }
-      let oldColumns = SchemaNames.throughColumns(old, target: oldField.to ?? "")
-      let newColumns = SchemaNames.throughColumns(new, target: newField.to ?? "")
-      try renameColumn(table: newThrough, from: oldColumns.from, to: newColumns.from)
-      try renameColumn(table: newThrough, from: oldColumns.to, to: newColumns.to)
+      try renameColumn(table: change.newTable, from: change.oldColumns.from, to: change.newColumns.from)
+      try renameColumn(table: change.newTable, from: change.oldColumns.to, to: change.newColumns.to)
       try refreshIndexNames(
-        from: throughIndexSQL(table: oldThrough, columns: oldColumns, on: newThrough),
-        to: throughIndexSQL(table: newThrough, columns: newColumns, on: newThrough))
+        from: throughIndexSQL(table: change.oldTable, columns: change.oldColumns, on: change.newTable),
+        to: throughIndexSQL(table: change.newTable, columns: change.newColumns, on: change.newTable))
     }
-    guard old.name != new.name else { return }
+  }
+
+  /// A through table a model rename touches: its own (renamed with it) and other models' that
+  /// point at it (their `<model>_id` column carries its name).
+  struct ThroughTableChange {
+    var oldTable: String
+    var newTable: String
+    var oldColumns: (from: String, to: String)
+    var newColumns: (from: String, to: String)
+  }
+
+  static func throughTableChanges(from old: ModelSchema, to new: ModelSchema, newState: ProjectState, oldState: ProjectState) -> [ThroughTableChange] {
+    var changes: [ThroughTableChange] = []
+    for (oldField, newField) in zip(old.fields, new.fields) where oldField.type == .manyToMany {
+      changes.append(ThroughTableChange(
+        oldTable: SchemaNames.throughTable(old, oldField), newTable: SchemaNames.throughTable(new, newField),
+        oldColumns: SchemaNames.throughColumns(old, target: oldField.to ?? ""),
+        newColumns: SchemaNames.throughColumns(new, target: newField.to ?? "")))
+    }
+    guard old.name != new.name else { return changes }
     for other in newState.allModels where other.labelLower != new.labelLower {
       for field in other.fields where field.type == .manyToMany && field.to?.lowercased() == new.labelLower {
         let before = oldState.model(label: other.label) ?? other
-        let oldColumns = SchemaNames.throughColumns(before, target: old.label)
-        let newColumns = SchemaNames.throughColumns(other, target: new.label)
         let table = SchemaNames.throughTable(other, field)
-        try renameColumn(table: table, from: oldColumns.to, to: newColumns.to)
-        try refreshIndexNames(
-          from: throughIndexSQL(table: table, columns: oldColumns, on: table),
-          to: throughIndexSQL(table: table, columns: newColumns, on: table))
+        var oldColumns = SchemaNames.throughColumns(before, target: old.label)
+        let newColumns = SchemaNames.throughColumns(other, target: new.label)
+        oldColumns.from = newColumns.from  // only the column naming this model changes
+        changes.append(ThroughTableChange(oldTable: table, newTable: table, oldColumns: oldColumns, newColumns: newColumns))
       }
     }
+    return changes
   }
 
   // MARK: - Fields

@@ -27,6 +27,7 @@ public struct CreateTokenCommand: ManageCommand {
   public init() {}
 
   public func run(context: CommandContext) async throws {
+    try context.requireSQLite(for: "`manage createtoken`")
     let registry = try context.registry()
     guard registry.app("admin") != nil else {
       throw CommandFailure("The admin app is not installed.", hint: "Add admin to installed_apps (it keeps the tokens), then run `manage migrate`.")

@@ -53,6 +53,7 @@ public struct RunserverCommand: ManageCommand {
       if report.visible.isEmpty { console.print(text) } else { console.printError(text) }
       if report.isSerious(failLevel: .error) { throw ExitStatus(1) }
     }
+    try context.requireSQLite(for: "`manage runserver`")
     let registry = try context.registry()
     let existingDatabase = settings.database.path == ":memory:" || Path.exists(settings.database.path)
     let pending = existingDatabase

@@ -50,10 +50,9 @@ public struct ShellCommand: ManageCommand {
         "The models have \(problems.count) error\(problems.count == 1 ? "" : "s"); the shell needs them fixed.",
         hint: "`manage check` lists them too.")
     }
-    let path = settings.database.path
-    if path != ":memory:" && !FileManager.default.fileExists(atPath: path) {
+    if settings.databaseFileIsMissing {
       throw CommandFailure(
-        "The database \(settings.display(path)) does not exist yet.", hint: "Run `manage migrate` to create it.")
+        "The database \(settings.databaseDisplay) does not exist yet.", hint: "Run `manage migrate` to create it.")
     }
     let connection = try context.openDatabase()
     let interpreter = Interpreter(schema: schema, connection: connection, importModels: !noImports)
@@ -97,12 +96,12 @@ public struct ShellCommand: ManageCommand {
     let home = context.environment["HOME"] ?? NSHomeDirectory()
     let historyPath = context.environment["MANAGE_HISTFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.manage_history"
     let completer = Completer(interpreter: interpreter)
-    let editor = LineEditor(historyPath: historyPath, database: interpreter.connection.interruptHandle) { line, start in
+    let editor = LineEditor(historyPath: historyPath, database: interpreter.connection.interruptHandle, cancel: interpreter.connection.cancelHandle) { line, start in
       completer.complete(line, start: start)
     }
     defer { editor.close() }
     let settings = try context.settings()
-    var banner = "manage shell on \(settings.display(settings.database.path)) (SQLite \(Connection.libraryVersion))\n"
+    var banner = "manage shell on \(settings.databaseDisplay) (\(interpreter.connection.serverDescription))\n"
     let count = interpreter.importedModels.count
     banner += "\(count) model\(count == 1 ? "" : "s") imported automatically"
     if context.verbosity >= 2 {

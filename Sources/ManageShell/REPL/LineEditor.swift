@@ -1,3 +1,4 @@
+import CPostgreSQL
 import CReadline
 import CSQLite
 import Foundation
@@ -17,6 +18,8 @@ nonisolated(unsafe) private var interruptPipe: [Int32] = [-1, -1]
 /// signal handler (the sqlite3 CLI calls it from its own), and does nothing when no statement
 /// runs.
 nonisolated(unsafe) private var interruptedDatabase: OpaquePointer?
+/// On PostgreSQL, the session's cancel object: PQcancel is safe in a signal handler too.
+nonisolated(unsafe) private var interruptedSession: OpaquePointer?
 
 /// Reads lines on the system readline: editing, history kept in a file across sessions, Tab
 /// completion, and Ctrl-C that cancels the line being typed (readline's callback interface
@@ -31,9 +34,10 @@ final class LineEditor {
     case endOfFile
   }
 
-  init(historyPath: String, database: OpaquePointer? = nil, completer: @escaping (String, Int) -> [String]) {
+  init(historyPath: String, database: OpaquePointer? = nil, cancel: OpaquePointer? = nil, completer: @escaping (String, Int) -> [String]) {
     self.historyPath = historyPath
     interruptedDatabase = database
+    interruptedSession = cancel
     completionProvider = completer
     manage_rl_configure(strdup("manage"), strdup(Completer.wordBreaks)) { text, start, end in
       manage_rl_completion_begins()
@@ -64,6 +68,12 @@ final class LineEditor {
       var byte: UInt8 = 1
       _ = write(interruptPipe[1], &byte, 1)
       if let database = interruptedDatabase { sqlite3_interrupt(database) }
+      if let session = interruptedSession {
+        var buffer = (Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0))
+        withUnsafeMutableBytes(of: &buffer) { raw in
+          _ = PQcancel(session, raw.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(raw.count))
+        }
+      }
     }
     sigemptyset(&action.sa_mask)
     action.sa_flags = 0
@@ -120,6 +130,7 @@ final class LineEditor {
     history_truncate_file(historyPath, historyLimit)
     signal(SIGINT, SIG_DFL)
     interruptedDatabase = nil
+    interruptedSession = nil
     for descriptor in interruptPipe { Glibc.close(descriptor) }
   }
 }

@@ -72,9 +72,9 @@ public final class ShellSession {
     } catch let error as QueryError {
       output.flush()
       writeError("\(error.kind): \(error.message)\n")
-    } catch let error as SQLiteError {
+    } catch let error as any DatabaseFailure {
       output.flush()
-      writeError("\(error.pythonKind): \(error.reason)\n")
+      writeError("\(error.pythonExceptionName): \(error.reason)\n")
     } catch {
       output.flush()
       writeError("Error: \(error)\n")

@@ -206,11 +206,14 @@ public final class Interpreter {
       return try body()
     } catch let error as QueryError {
       throw PythonError(error.kind, error.message)
-    } catch let error as SQLiteError where error.primaryCode == 9 {
+    } catch let error as SQLiteError where error.isInterrupt {
       // SQLITE_INTERRUPT: Ctrl-C stopped the query.
       throw PythonError("KeyboardInterrupt", "")
-    } catch let error as SQLiteError {
-      throw PythonError(error.pythonKind, error.reason)
+    } catch let error as PostgresError where error.sqlState == "57014" && error.reason.contains("user request") {
+      // A cancel request (Ctrl-C) stopped the query.
+      throw PythonError("KeyboardInterrupt", "")
+    } catch let error as any DatabaseFailure {
+      throw PythonError(error.pythonExceptionName, error.reason)
     }
   }
 }
@@ -220,15 +223,6 @@ extension Node {
   var nameText: String? {
     if case .name(let name, _) = self { return name }
     return nil
-  }
-}
-
-extension SQLiteError {
-  /// Django's name for a database error: constraint failures are IntegrityError.
-  var pythonKind: String {
-    let primary = code & 0xFF
-    if primary == 19 { return "IntegrityError" }
-    return "OperationalError"
   }
 }
 

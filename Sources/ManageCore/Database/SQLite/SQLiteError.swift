@@ -2,7 +2,7 @@ import CSQLite
 
 /// A failure reported by SQLite, with the result code, the SQL and the database file, like
 /// GRDB's `DatabaseError`.
-public struct SQLiteError: ManageError {
+public struct SQLiteError: ManageError, DatabaseFailure {
   /// The extended result code (`SQLITE_BUSY`, `SQLITE_CONSTRAINT_UNIQUE`, …).
   public var code: Int32
   /// SQLite's own message.
@@ -17,6 +17,15 @@ public struct SQLiteError: ManageError {
 
   /// Another connection held a lock past the busy timeout: trying again later may succeed.
   public var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
+
+  public var isConstraintViolation: Bool { primaryCode == SQLITE_CONSTRAINT }
+
+  /// Django's name for it: constraint failures are IntegrityError, the rest OperationalError
+  /// (as Python's sqlite3 module raises them).
+  public var pythonExceptionName: String { isConstraintViolation ? "IntegrityError" : "OperationalError" }
+
+  /// Ctrl-C (sqlite3_interrupt) or a time limit stopped the statement.
+  public var isInterrupt: Bool { primaryCode == SQLITE_INTERRUPT }
 
   public init(code: Int32, reason: String, sql: String? = nil, database: String) {
     self.code = code

@@ -11,6 +11,8 @@ extension Connection {
   /// shell's `.sql`), or stops tracing when nil.
   public func traceStatements(_ body: ((String) -> Void)?) {
     traceBox = body.map(StatementTraceBox.init)
+    // PostgreSQL statements report themselves to the box (PostgresStatement.ensureExecuted).
+    guard backend == .sqlite else { return }
     guard let box = traceBox else {
       sqlite3_trace_v2(handle, 0, nil, nil)
       return
