@@ -3,6 +3,7 @@
 usage: django_builtin.py DB COMMAND [ARGS...]
   migrate-check          exit 0 when Django finds nothing to apply, 1 with the plan otherwise
   migrate [APP [NAME]]   Django's own migrate
+  authenticate USER PW   logs USER in, then writes a user of Django's own (made_by_django)
   schema                 each built-in table's columns (name, type, null, pk) and its indexes
                          (name, unique, columns) as JSON, read through SQLite's pragmas
 """
@@ -14,11 +15,19 @@ import django
 from django.conf import settings
 
 database, command, *rest = sys.argv[1:]
+if database.startswith("postgres:"):
+    # "postgres:host=… port=… user=… dbname=…": Django's PostgreSQL backend through psycopg.
+    parts = dict(pair.split("=", 1) for pair in database[len("postgres:"):].split())
+    engine = {"ENGINE": "django.db.backends.postgresql", "NAME": parts["dbname"], "USER": parts["user"],
+              "HOST": parts["host"], "PORT": parts["port"]}
+else:
+    engine = {"ENGINE": "django.db.backends.sqlite3", "NAME": database}
 settings.configure(
     INSTALLED_APPS=["django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions"],
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": database}},
+    DATABASES={"default": engine},
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"],
     SILENCED_SYSTEM_CHECKS=["admin.E403", "admin.E406", "admin.E408", "admin.E409", "admin.E410"],
-    DEFAULT_AUTO_FIELD="django.db.models.AutoField", USE_TZ=True)
+    USE_TZ=True)
 django.setup()
 from django.core.management import call_command  # noqa: E402
 
@@ -32,6 +41,13 @@ if command == "migrate-check":
         sys.exit(stop.code)
 elif command == "migrate":
     call_command("migrate", *rest, verbosity=0)
+elif command == "authenticate":
+    from django.contrib.auth import authenticate
+    from django.contrib.auth.models import User
+    user = authenticate(username=rest[0], password=rest[1])
+    print("authenticated", user is not None and user.is_superuser and user.is_staff)
+    User.objects.create_user("made_by_django", "d@example.com", "django-side-passphrase")
+    print("created")
 elif command == "schema":
     connection = sqlite3.connect(database)
     shape = {}
