@@ -22,9 +22,17 @@ warnings.simplefilter("ignore")
 import django
 from django.conf import settings
 
+if sys.argv[1].startswith("postgres:"):
+    # "postgres:host=… port=… user=… dbname=…": the same models on PostgreSQL through psycopg.
+    PARTS = dict(pair.split("=", 1) for pair in sys.argv[1][len("postgres:"):].split())
+    DATABASE = {"ENGINE": "django.db.backends.postgresql", "NAME": PARTS["dbname"], "USER": PARTS["user"],
+                "HOST": PARTS["host"], "PORT": PARTS["port"]}
+else:
+    DATABASE = {"ENGINE": "django.db.backends.sqlite3", "NAME": sys.argv[1]}
+
 settings.configure(
     INSTALLED_APPS=["librarydj"],
-    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": sys.argv[1]}},
+    DATABASES={"default": DATABASE},
     USE_TZ=True,
     TIME_ZONE="UTC",
 )

@@ -74,8 +74,18 @@ public enum DatabaseFunction: Sendable, Hashable {
     }
   }
 
-  /// The SQL over already-compiled arguments.
-  func sql(_ arguments: [String], inputType: FieldType?) -> String {
+  /// The SQL over already-compiled arguments, for the backend (Django's `as_postgresql`
+  /// where PostgreSQL differs: Concat casts to text, Now is STATEMENT_TIMESTAMP()).
+  func sql(_ arguments: [String], inputType: FieldType?, dialect: SQLDialect = SQLDialect(.sqlite)) -> String {
+    if dialect.isPostgreSQL {
+      switch self {
+      case .concat: return "(" + arguments.map { "COALESCE((\($0))::text, '')" }.joined(separator: " || ") + ")"
+      case .now: return "STATEMENT_TIMESTAMP()"
+      case .extract(let part): return part.sql(arguments[0], dialect)
+      case .trunc(let unit): return unit.postgresSQL(arguments[0], type: inputType ?? .datetime)
+      default: break
+      }
+    }
     switch self {
     case .lower: return "LOWER(\(arguments[0]))"
     case .upper: return "UPPER(\(arguments[0]))"
@@ -115,6 +125,20 @@ public enum TruncUnit: String, Sendable, CaseIterable {
     }
     if type == .date || self == .date { return day }
     return "(\(day) || ' 00:00:00')"
+  }
+
+  /// PostgreSQL's DATE_TRUNC in UTC, as Django's `datetime_trunc_sql` writes it; a date column
+  /// stays a date.
+  func postgresSQL(_ column: String, type: FieldType) -> String {
+    let utc = type == .datetime ? "(\(column) AT TIME ZONE 'UTC')" : "(\(column))"
+    switch self {
+    case .date: return "\(utc)::date"
+    case .time: return "\(utc)::time"
+    default:
+      if type == .time { return "('2000-01-01'::date + \(column))::time" }
+      let truncated = "DATE_TRUNC('\(rawValue)', \(utc))"
+      return type == .date ? "\(truncated)::date" : truncated
+    }
   }
 
   /// The field its values are.

@@ -204,6 +204,13 @@ public indirect enum ModelValue: Sendable, Hashable {
     case (.decimal, .text(let text)): self = .decimal(Self.quantize(text, places: field.decimalPlaces))
     case (.json, .text(let text)): self = (try? ModelValue(json: text)) ?? .text(text)
     case (.float, .integer(let number)): self = .double(Double(number))
+    // PostgreSQL's numeric, read as text: AVG() of integers is a float in Django (FloatField),
+    // SUM() of bigint a Decimal (psycopg's numeric, which IntegerField leaves as it is).
+    case (.float, .text(let text)) where Double(text) != nil: self = .double(Double(text)!)
+    case (.auto, .text(let text)), (.bigAuto, .text(let text)), (.integer, .text(let text)), (.bigInteger, .text(let text)),
+      (.smallInteger, .text(let text)), (.positiveInteger, .text(let text)), (.positiveSmallInteger, .text(let text)),
+      (.positiveBigInteger, .text(let text)):
+      self = CheckedInteger(parsing: text) != nil && text.allSatisfy({ $0 == "-" || $0 == "." || ($0.isASCII && $0.isNumber) }) ? .decimal(text) : .text(text)
     default: self = ModelValue(value)
     }
   }

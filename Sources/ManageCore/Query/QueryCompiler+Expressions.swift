@@ -41,11 +41,11 @@ extension QueryCompiler {
       if input?.type.isRelation == true { input = nil }
       try function.check(input)
       let inputType = input?.type
-      let sql = function.sql(compiled.map(\.sql), inputType: inputType)
+      let sql = function.sql(compiled.map(\.sql), inputType: inputType, dialect: schema.dialect)
       return try numeric(Fragment(sql: sql, arguments: compiled.flatMap(\.arguments)), expression)
     case .cast(let inner, let field):
       let fragment = try self.expression(inner)
-      return Fragment(sql: Self.castSQL(fragment.sql, to: field), arguments: fragment.arguments)
+      return Fragment(sql: Self.castSQL(fragment.sql, to: field, dialect: schema.dialect), arguments: fragment.arguments)
     case .conditional(let whens, let otherwise):
       var sql = "CASE"
       var arguments: [SQLValue] = []
@@ -109,14 +109,36 @@ extension QueryCompiler {
   private mutating func numeric(_ fragment: Fragment, _ expression: QueryExpression) throws -> Fragment {
     // As Django's mixin, a type that cannot be inferred (mixed sources) is not an error yet:
     // it is when the values are read.
-    guard (try? outputField(expression))??.type == .decimal else { return fragment }
+    // PostgreSQL's numeric arithmetic needs no mixin.
+    guard !schema.dialect.isPostgreSQL, (try? outputField(expression))??.type == .decimal else { return fragment }
     return Fragment(sql: "(CAST(\(fragment.sql) AS NUMERIC))", arguments: fragment.arguments)
   }
 
   /// Django's Cast on SQLite: `date()` for dates, `strftime` for datetimes and times (CAST
   /// would drop their fractional seconds), CAST with the column type otherwise.
-  static func castSQL(_ sql: String, to field: FieldSchema) -> String {
-    switch field.type {
+  static func castSQL(_ sql: String, to field: FieldSchema, dialect: SQLDialect = SQLDialect(.sqlite)) -> String {
+    if dialect.isPostgreSQL {
+      // Django's PostgreSQL Cast: `(x)::type` with the column's own type name.
+      let type: String = switch field.type {
+      case .date: "date"
+      case .datetime: "timestamp with time zone"
+      case .time: "time"
+      case .char, .slug, .email, .url: field.maxLength.map { "varchar(\($0))" } ?? "varchar"
+      case .text: "text"
+      case .float: "double precision"
+      case .decimal: field.maxDigits.map { "numeric(\($0), \(field.decimalPlaces ?? 0))" } ?? "numeric"
+      case .boolean: "boolean"
+      case .json: "jsonb"
+      case .bigInteger, .bigAuto, .positiveBigInteger: "bigint"
+      case .smallInteger, .positiveSmallInteger: "smallint"
+      case .uuid: "uuid"
+      case .duration: "interval"
+      case .binary: "bytea"
+      default: "integer"
+      }
+      return "(\(sql))::\(type)"
+    }
+    return switch field.type {
     case .date: "date(\(sql))"
     case .datetime: "strftime('%Y-%m-%d %H:%M:%f', \(sql))"
     case .time: "strftime('%H:%M:%f', \(sql))"

@@ -25,7 +25,7 @@ extension QueryCompiler {
   /// What Python's int() makes of a key, as decimal digits (any length: an index past 64
   /// bits is still an index, matching nothing): optional sign and surrounding spaces, digits
   /// with single underscores between them; nil when it is not an integer.
-  private static func pythonInteger(_ text: String) -> String? {
+  static func pythonInteger(_ text: String) -> String? {
     var trimmed = Substring(text.trimmingCharacters(in: .whitespaces))
     var negative = false
     if let sign = trimmed.first, sign == "-" || sign == "+" {
@@ -63,6 +63,9 @@ extension QueryCompiler {
 
   /// A condition on a JSON column `column`, with `keys` walked and `lookup` applied.
   mutating func jsonCondition(_ column: String, _ prefixArguments: [SQLValue], keys: [String], lookup name: String, _ operand: Operand, path: String) throws -> Fragment {
+    if schema.dialect.isPostgreSQL {
+      return try postgresJSONCondition(column, prefixArguments, keys: keys, lookup: name, operand, path: path)
+    }
     if name == "contains" || name == "contained_by" {
       throw QueryError("\(name) lookup is not supported on this database backend.", kind: "NotSupportedError")
     }

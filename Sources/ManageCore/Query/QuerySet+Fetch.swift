@@ -121,7 +121,8 @@ extension QuerySet {
     let compiled: Compiled
     if isSliced || isDistinct || isGrouped || combination != nil {
       let inner = try plain.compile()
-      compiled = Compiled(sql: "SELECT COUNT(*) FROM (\(inner.sql))", arguments: inner.arguments, outputs: [])
+      // PostgreSQL requires an alias on a subquery in FROM; SQLite accepts one.
+      compiled = Compiled(sql: "SELECT COUNT(*) FROM (\(inner.sql)) \"subquery\"", arguments: inner.arguments, outputs: [])
     } else {
       var counting = plain
       counting.shape = .instances
@@ -141,7 +142,7 @@ extension QuerySet {
     if isGrouped || groupsByValues || combination != nil {
       // HAVING needs the GROUP BY the full query has.
       let inner = try probe.compile()
-      return try connection.scalar("SELECT 1 FROM (\(inner.sql))", inner.arguments) != nil
+      return try connection.scalar("SELECT 1 FROM (\(inner.sql)) \"subquery\"", inner.arguments) != nil
     }
     let compiled = try probe.compile(onlyPrimaryKey: true)
     return try connection.scalar(compiled.sql, compiled.arguments) != nil

@@ -239,6 +239,19 @@ public struct QuerySet: Sendable {
     var outputs: [Output] = []
     var groupBy: [String] = []
     var groupArguments: [SQLValue] = []
+    /// Groups by the column just selected. PostgreSQL cannot match `x - $5` in GROUP BY with
+    /// `x - $1` in the select list, so there the group names the column's position, as Django
+    /// does where `allows_group_by_select_index`.
+    func groupSelected(_ sql: String, _ arguments: [SQLValue]) {
+      if schema.dialect.isPostgreSQL {
+        groupBy.append(String(select.count))
+      } else {
+        groupBy.append(sql)
+        groupArguments += arguments
+      }
+    }
+    func groupSelected(_ fragment: Fragment) { groupSelected(fragment.sql, fragment.arguments) }
+    func groupSelected(_ resolved: ResolvedPath) { groupSelected(resolved.sql, resolved.arguments) }
     var valuesShape = false
     /// Every annotation as a column. Django groups by every selected expression that is not
     /// an aggregate: one reaching across a multi-valued relation splits the object's group.
@@ -248,8 +261,7 @@ public struct QuerySet: Sendable {
         select.append(fragment)
         outputs.append(Output(key: annotation.name, field: try compiler.outputField(annotation.expression)))
         if isGrouped, !annotation.expression.containsAggregate, !annotation.expression.containsWindow {
-          groupBy.append(fragment.sql)
-          groupArguments += fragment.arguments
+          groupSelected(fragment)
         }
       }
     }
@@ -303,15 +315,13 @@ public struct QuerySet: Sendable {
             select.append(fragment)
             outputs.append(Output(key: name, field: try compiler.outputField(annotation.expression)))
             if !annotation.expression.containsAggregate, !annotation.expression.containsWindow {
-              groupBy.append(fragment.sql)
-              groupArguments += fragment.arguments
+              groupSelected(fragment)
             }
           } else {
             let resolved = try compiler.value(name)
             select.append(Fragment(sql: resolved.sql, arguments: resolved.arguments))
             outputs.append(Output(key: name, field: resolved.field))
-            groupBy.append(resolved.sql)
-            groupArguments += resolved.arguments
+            groupSelected(resolved)
           }
         }
         if !isGrouped {
@@ -327,8 +337,7 @@ public struct QuerySet: Sendable {
       select.append(fragment)
       outputs.append(Output(key: alias, field: fragment.field))
       if isGrouped {
-        groupBy.append(fragment.sql)
-        groupArguments += fragment.arguments
+        groupSelected(fragment)
       }
     }
     if select.isEmpty {

@@ -74,19 +74,21 @@ struct DjangoDifferentialTests {
     "list(Book.objects.filter(meta__tags__1='b').values_list('pk', flat=True))",
   ]
 
-  @Test func regressionsAgreeWithDjango() throws {
-    try compare(Self.regressions.map { ExpressionGenerator.Expression(source: $0, ordered: false) })
+  @Test(arguments: LibraryFixture.backends)
+  func regressionsAgreeWithDjango(_ backend: DatabaseBackend) throws {
+    try compare(Self.regressions.map { ExpressionGenerator.Expression(source: $0, ordered: false) }, on: backend)
   }
 
-  @Test func randomExpressionsAgreeWithDjango() throws {
+  @Test(arguments: LibraryFixture.backends)
+  func randomExpressionsAgreeWithDjango(_ backend: DatabaseBackend) throws {
     var generator = ExpressionGenerator(seed: Fuzz.seed(20_261_201))
     let count = Fuzz.iterations(default: 300)
-    try compare((0..<count).map { _ in generator.next() })
+    try compare((0..<count).map { _ in generator.next() }, on: backend)
   }
 
-  private func compare(_ expressions: [ExpressionGenerator.Expression]) throws {
+  private func compare(_ expressions: [ExpressionGenerator.Expression], on backend: DatabaseBackend) throws {
     guard let python = LibraryFixture.djangoPython else { return }
-    let library = try LibraryFixture()
+    let library = try LibraryFixture(backend: backend)
     _ = try library.django(python, ["seed", "1"])
     let answers = try library.django(python, ["eval"], input: expressions.map(\.source).joined(separator: "\n") + "\n")
       .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

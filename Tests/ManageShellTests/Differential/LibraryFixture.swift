@@ -16,30 +16,54 @@ final class LibraryFixture {
   let connection: Connection
   let schema: ProjectSchema
   let interpreter: Interpreter
+  /// On PostgreSQL: the test cluster and the database made for this fixture (dropped in deinit).
+  private var server: PostgresParameters?
+  private var databaseName = ""
 
-  init() throws {
+  /// The test cluster, when MANAGE_TEST_POSTGRES_URL names one (.ci/run starts it).
+  static var postgresURL: String? { ProcessInfo.processInfo.environment["MANAGE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+
+  /// The backends the differential tests run on: SQLite, and PostgreSQL with a test cluster.
+  static var backends: [DatabaseBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgresql] }
+
+  init(backend: DatabaseBackend = .sqlite) throws {
     path = FileManager.default.temporaryDirectory.appendingPathComponent("manage-library-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: path + "/library", withIntermediateDirectories: true)
     let source = Self.repository.appendingPathComponent("Fixtures/library").path
     try FileManager.default.copyItem(atPath: source + "/manage.yaml", toPath: path + "/manage.yaml")
     try FileManager.default.copyItem(atPath: source + "/library/models.yaml", toPath: path + "/library/models.yaml")
     let registry = try AppRegistry(settings: SettingsLoader.load(environment: [:], currentDirectory: path))
-    schema = try registry.loadSchema()
-    database = path + "/db.sqlite3"
-    connection = try Connection(path: database)
+    var loaded = try registry.loadSchema()
+    loaded.dialect = SQLDialect(backend)
+    schema = loaded
+    if backend == .postgresql, let url = Self.postgresURL, var parameters = try DatabaseURL(parsing: url, baseDirectory: "/", source: .defaults).postgres {
+      server = parameters
+      databaseName = "manage_library_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+      try Connection(postgres: parameters, displayName: "test cluster").execute("CREATE DATABASE \"\(databaseName)\"")
+      parameters.name = databaseName
+      connection = try Connection(postgres: parameters, displayName: databaseName)
+      database = "postgres:host=\(parameters.host ?? "127.0.0.1") port=\(parameters.effectivePort) user=\(parameters.user ?? "postgres") dbname=\(databaseName)"
+    } else {
+      database = path + "/db.sqlite3"
+      connection = try Connection(path: database)
+    }
     var resolved = schema
     for index in resolved.models.indices {
       for field in resolved.models[index].fields.indices where resolved.models[index].fields[field].relatedModel != nil {
         resolved.models[index].fields[field].to = resolved.models[index].fields[field].relatedModel
       }
     }
-    let editor = SchemaEditor(sink: .execute(connection))
+    let editor = SchemaEditor.make(for: connection.backend, sink: .execute(connection))
     let state = ProjectState(schema: resolved)
     for model in resolved.models { try editor.createModel(model, state: state) }
+    try editor.finish()
     interpreter = Interpreter(schema: schema, connection: connection)
   }
 
-  deinit { try? FileManager.default.removeItem(atPath: path) }
+  deinit {
+    try? FileManager.default.removeItem(atPath: path)
+    if let server { try? Connection(postgres: server, displayName: "test cluster").execute("DROP DATABASE IF EXISTS \"\(databaseName)\" WITH (FORCE)") }
+  }
 
   /// The Python with Django 6.1 the differential tests compare with (MANAGE_TEST_DJANGO_PYTHON).
   static var djangoPython: String? { ProcessInfo.processInfo.environment["MANAGE_TEST_DJANGO_PYTHON"] }
