@@ -183,7 +183,17 @@ extension ModelInstance {
   /// After an INSERT: the new auto primary key, and values normalised as stored (a decimal
   /// quantized, text dates parsed).
   func adoptInsertedKey(_ connection: Connection) {
-    if pk.isNull, primaryKeyField.type.isAutoIncrement { pk = .int(connection.lastInsertRowID) }
+    if pk.isNull, primaryKeyField.type.isAutoIncrement {
+      pk = .int(connection.lastInsertRowID)
+    } else if primaryKeyField.type.isAutoIncrement, connection.backend == .postgresql, let column = primaryKeyField.column {
+      // An explicit id does not move PostgreSQL's identity sequence (SQLite's rowid follows by
+      // itself): move it past the largest id, so the next create() does not collide. Django
+      // leaves this to loaddata's sequence reset; manage does it on every explicit id.
+      let table = Identifier.quoted(model.dbTable)
+      _ = try? connection.scalar(
+        "SELECT setval(pg_get_serial_sequence(?, ?), GREATEST((SELECT MAX(\(Identifier.quoted(column))) FROM \(table)), 1))",
+        [.text(table), .text(column)])
+    }
     for field in model.fields where field.isConcrete && !field.type.isRelation {
       if let value = values[field.name], let stored = try? value.sqlValue(for: field) {
         values[field.name] = ModelValue(stored, field: field)

@@ -1,6 +1,7 @@
 """The shape of the built-in apps' tables in a PostgreSQL database, as JSON, read through psycopg.
 
-usage: postgres_schema.py CONNINFO
+usage: postgres_schema.py CONNINFO [PREFIX...]
+With prefixes, every table whose name starts with one of them instead of the built-in apps'.
 Columns (name, type, nullable, identity), indexes (name, definition) and constraints (name,
 definition) per table; PostgreSQL's own names for inline keys are kept, since Django's and
 manage's inline UNIQUE and PRIMARY KEY get the same ones.
@@ -15,7 +16,11 @@ TABLES = ["auth_group", "auth_group_permissions", "auth_permission", "auth_user"
 
 with psycopg.connect(sys.argv[1]) as connection:
     shape = {}
-    for table in TABLES:
+    tables = TABLES
+    if len(sys.argv) > 2:
+        names = connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename").fetchall()
+        tables = [name for (name,) in names if name.startswith(tuple(sys.argv[2:]))]
+    for table in tables:
         columns = connection.execute(
             "SELECT column_name, data_type, character_maximum_length, numeric_precision, is_nullable, is_identity "
             "FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = %s ORDER BY column_name",
