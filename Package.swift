@@ -31,10 +31,10 @@ let package = Package(
     .systemLibrary(
       name: "CSQLite", pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
-    // libpq for the PostgreSQL backend (libpq-dev): the C client psycopg, and so Django, uses.
-    .systemLibrary(
-      name: "CPostgreSQL", pkgConfig: "libpq",
-      providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+    // libpq for the PostgreSQL backend: the C client psycopg, and so Django, uses. Loaded with
+    // dlopen on the first PostgreSQL connection (see include/manage_libpq.h for why), so
+    // building needs no libpq headers and SQLite commands do not pay for its libraries.
+    .target(name: "CPostgreSQL", linkerSettings: [.linkedLibrary("dl")]),
     .systemLibrary(
       name: "CReadline",
       providers: [.apt(["libreadline-dev"]), .brew(["readline"])]),

@@ -18,16 +18,15 @@ Benchmarks/.work/venv61-pg.
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 WORK = os.path.join(HERE, ".work")
 sys.path.insert(0, HERE)
 from cli_speed import build_manage  # noqa: E402
+from migrate_speed import median as timed  # noqa: E402
 
 
 def sh(command, cwd=None, env=None, stdin=None):
@@ -67,16 +66,6 @@ class Cluster:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def timed(action, prepare, runs):
-    samples = []
-    for _ in range(runs):
-        prepare()
-        start = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
 def row(ours_name, ours_ms, reference_name, reference_ms):
     print(f"{ours_name:<44} {ours_ms:>8.1f}ms   {reference_name:<44} {reference_ms:>9.1f}ms   {reference_ms / ours_ms:>6.2f}x")
 
@@ -105,6 +94,7 @@ def run(cluster, manage, python, arguments):
         shutil.rmtree(folder, ignore_errors=True)
     sh([sys.executable, os.path.join(HERE, "generate_project.py"), big, "--django", big_django])
     environment = dict(os.environ, MANAGE_DATABASE_URL=cluster.url_of("bench_ours"))
+    cluster.recreate("bench_ours")
     sh([manage, "makemigrations", "-v", "0"], cwd=big, env=environment)
 
     # The reference: every migration's DDL, in migrate's order, through psql in one transaction.

@@ -2,21 +2,44 @@ import Foundation
 import ManageCore
 @testable import ManageMigrations
 
-/// A throwaway project on disk: manage.yaml, apps with models.yaml, a real SQLite file.
+/// A throwaway project on disk: manage.yaml, apps with models.yaml, a real SQLite file or a
+/// fresh database on the PostgreSQL test cluster (MANAGE_TEST_POSTGRES_URL).
 /// makemigrations and migrate run in-process through the library the commands use.
 final class Harness {
   let path: String
   var apps: [String]
+  let backend: DatabaseBackend
+  private var server: PostgresParameters?
+  private var databaseName = ""
 
-  init(apps: [String: String], builtins: [String] = ["auth", "contenttypes"]) throws {
+  /// The backends the migration tests run on: SQLite, and PostgreSQL with a test cluster.
+  static var backends: [DatabaseBackend] {
+    ProcessInfo.processInfo.environment["MANAGE_TEST_POSTGRES_URL"].map { $0.isEmpty ? [.sqlite] : [.sqlite, .postgresql] } ?? [.sqlite]
+  }
+
+  init(apps: [String: String], builtins: [String] = ["auth", "contenttypes"], backend: DatabaseBackend = .sqlite) throws {
     path = FileManager.default.temporaryDirectory.appendingPathComponent("manage-mig-\(UUID().uuidString)").path
     self.apps = builtins + apps.keys.sorted()
+    self.backend = backend
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    try write("manage.yaml", "installed_apps: [\(self.apps.joined(separator: ", "))]\n")
+    var database = ""
+    if backend == .postgresql, let url = ProcessInfo.processInfo.environment["MANAGE_TEST_POSTGRES_URL"],
+       var parameters = try DatabaseURL(parsing: url, baseDirectory: "/", source: .defaults).postgres
+    {
+      server = parameters
+      databaseName = "manage_mig_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+      try Connection(postgres: parameters, displayName: "test cluster").execute("CREATE DATABASE \"\(databaseName)\"")
+      parameters.name = databaseName
+      database = "database: \(parameters.fullURL)\n"
+    }
+    try write("manage.yaml", database + "installed_apps: [\(self.apps.joined(separator: ", "))]\n")
     for (app, yaml) in apps { try setModels(app, yaml) }
   }
 
-  deinit { try? FileManager.default.removeItem(atPath: path) }
+  deinit {
+    try? FileManager.default.removeItem(atPath: path)
+    if let server { try? Connection(postgres: server, displayName: "test cluster").execute("DROP DATABASE IF EXISTS \"\(databaseName)\" WITH (FORCE)") }
+  }
 
   func write(_ relative: String, _ text: String) throws {
     let full = path + "/" + relative
@@ -47,7 +70,10 @@ final class Harness {
     return changes
   }
 
-  func connection() throws -> Connection { try Connection(path: path + "/db.sqlite3") }
+  func connection() throws -> Connection {
+    let settings = try SettingsLoader.load(environment: [:], currentDirectory: path)
+    return try Connection(settings.database, displayName: settings.databaseDisplay)
+  }
 
   /// Runs migrate to the leaves, or to `name` of `app` (nil name: zero).
   func migrate(app: String? = nil, to name: String?? = .none) throws {
@@ -71,6 +97,7 @@ final class Harness {
   }
 
   static func snapshot(_ connection: Connection, excluding: Set<String> = ["django_migrations", "sqlite_sequence"]) throws -> String {
+    if connection.backend == .postgresql { return try postgresSnapshot(connection, excluding: excluding) }
     var lines: [String] = []
     for table in try connection.tableNames() where !excluding.contains(table) {
       lines.append("table \(table)")
@@ -88,6 +115,29 @@ final class Harness {
       for match in checks.components(separatedBy: "CONSTRAINT ").dropFirst() {
         lines.append("  constraint \(match.prefix { $0 != ")" })")
       }
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// The schema as PostgreSQL's catalogs report it: columns, then index and constraint
+  /// definitions without their names (PostgreSQL, like Django there, keeps an index's name when
+  /// its column is renamed, so a migrated database and a fresh one differ only in names).
+  static func postgresSnapshot(_ connection: Connection, excluding: Set<String>) throws -> String {
+    var lines: [String] = []
+    for table in try connection.tableNames() where !excluding.contains(table) {
+      lines.append("table \(table)")
+      for column in try connection.columns(of: table).sorted(by: { $0.name < $1.name }) {
+        lines.append("  column \(column.name) \(column.type) notnull=\(column.notNull) default=\(column.defaultSQL ?? "-") pk=\(column.primaryKeyPosition)")
+      }
+      let indexes = try connection.query(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ?", [.text(table)]
+      ).compactMap { $0[0].string.map { $0.replacingOccurrences(of: #"INDEX \S+ ON"#, with: "INDEX ON", options: .regularExpression) } }
+      for index in indexes.sorted() { lines.append("  index \(index)") }
+      let constraints = try connection.query("""
+        SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+        WHERE t.relname = ? AND t.relnamespace = current_schema()::regnamespace
+        """, [.text(table)]).compactMap { $0[0].string }
+      for constraint in constraints.sorted() { lines.append("  constraint \(constraint)") }
     }
     return lines.joined(separator: "\n")
   }

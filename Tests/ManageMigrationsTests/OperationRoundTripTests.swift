@@ -58,9 +58,9 @@ struct OperationRoundTripTests {
     Change(description: "AlterModelOptions") { $0.replacingOccurrences(of: "  Post:\n", with: "  Post:\n    ordering: [-title]\n") },
   ]
 
-  @Test(arguments: changes)
-  func changeAppliesUndoesAndRedoes(_ change: Change) throws {
-    let harness = try Harness(apps: ["blog": Self.base])
+  @Test(arguments: changes, Harness.backends)
+  func changeAppliesUndoesAndRedoes(_ change: Change, _ backend: DatabaseBackend) throws {
+    let harness = try Harness(apps: ["blog": Self.base], backend: backend)
     try harness.makemigrations()
     try harness.migrate()
     let connection = try harness.connection()
@@ -79,7 +79,7 @@ struct OperationRoundTripTests {
     try harness.migrate()
     let after = try harness.snapshot()
 
-    let fresh = try Harness(apps: ["blog": newModels])
+    let fresh = try Harness(apps: ["blog": newModels], backend: backend)
     try fresh.makemigrations()
     try fresh.migrate()
     #expect(after == (try fresh.snapshot()), "\(change): migrated schema differs from a fresh one")

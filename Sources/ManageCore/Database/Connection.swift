@@ -268,7 +268,7 @@ public final class Connection {
     // lastval() fails when no sequence has given a value yet, which would abort an open
     // transaction: ask inside a savepoint. Inserts on PostgreSQL use RETURNING instead.
     let value = try? savepoint("manage_lastval") { try scalar("SELECT lastval()") }
-    if case .integer(let id)?? = value { return id }
+    if case .integer(let id)? = value { return id }
     return 0
   }
 

@@ -74,7 +74,22 @@ extension Connection {
 
   /// The indexes of `table`, including those backing UNIQUE constraints.
   public func indexes(of table: String) throws -> [IndexInfo] {
-    try query("PRAGMA index_list(\(Identifier.quoted(table)))").map { row in
+    if backend == .postgresql {
+      // origin as SQLite reports it: pk for the primary key, u for a UNIQUE constraint, c else.
+      return try query("""
+        SELECT i.relname, x.indisunique, x.indisprimary, EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype = 'u'),
+          x.indpred IS NOT NULL,
+          (SELECT string_agg(a.attname, ',' ORDER BY k.ord) FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord)
+             JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum)
+        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+        WHERE t.relname = ? AND t.relnamespace = current_schema()::regnamespace ORDER BY i.relname
+        """, [.text(table)]).map { row in
+        IndexInfo(
+          name: row[0].string ?? "", columns: (row[5].string ?? "").split(separator: ",").map(String.init), unique: row[1].int == 1,
+          origin: row[2].int == 1 ? "pk" : row[3].int == 1 ? "u" : "c", partial: row[4].int == 1)
+      }
+    }
+    return try query("PRAGMA index_list(\(Identifier.quoted(table)))").map { row in
       let name = row["name"].string ?? ""
       let columns = try query("PRAGMA index_info(\(Identifier.quoted(name)))")
         .sorted { ($0["seqno"].int ?? 0) < ($1["seqno"].int ?? 0) }
@@ -87,7 +102,21 @@ extension Connection {
 
   /// The foreign keys of `table`, one per referencing column.
   public func foreignKeys(of table: String) throws -> [ForeignKeyInfo] {
-    try query("PRAGMA foreign_key_list(\(Identifier.quoted(table)))").map { row in
+    if backend == .postgresql {
+      let actions = ["a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"]
+      return try query("""
+        SELECT a.attname, r.relname, ra.attname, c.confdeltype, c.confupdtype
+        FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1]
+        WHERE c.contype = 'f' AND t.relname = ? AND t.relnamespace = current_schema()::regnamespace
+        """, [.text(table)]).map { row in
+        ForeignKeyInfo(
+          column: row[0].string ?? "", table: row[1].string ?? "", referencedColumn: row[2].string,
+          onDelete: actions[row[3].string ?? "a"] ?? "NO ACTION", onUpdate: actions[row[4].string ?? "a"] ?? "NO ACTION")
+      }
+    }
+    return try query("PRAGMA foreign_key_list(\(Identifier.quoted(table)))").map { row in
       ForeignKeyInfo(
         column: row["from"].string ?? "", table: row["table"].string ?? "", referencedColumn: row["to"].string,
         onDelete: row["on_delete"].string ?? "NO ACTION", onUpdate: row["on_update"].string ?? "NO ACTION")
@@ -96,7 +125,9 @@ extension Connection {
 
   /// Rows violating foreign keys, as `PRAGMA foreign_key_check` lists them: (table, rowid, parent).
   public func foreignKeyViolations() throws -> [(table: String, rowid: Int64?, parent: String)] {
-    try query("PRAGMA foreign_key_check").map { row in
+    // PostgreSQL enforces its foreign keys itself (deferred ones at COMMIT): none can be left.
+    if backend == .postgresql { return [] }
+    return try query("PRAGMA foreign_key_check").map { row in
       (row[0].string ?? "", row[1] == .null ? nil : Int64(row[1].int ?? 0), row[2].string ?? "")
     }
   }

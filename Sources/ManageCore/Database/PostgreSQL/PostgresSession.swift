@@ -19,6 +19,12 @@ final class PostgresSession {
 
   init(parameters: PostgresParameters, displayName: String) throws {
     self.displayName = displayName
+    var reason = [CChar](repeating: 0, count: 512)
+    guard manage_libpq_load(&reason, reason.count) == 0 else {
+      throw PostgresError(
+        sqlState: "08001", reason: String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
+        serverHint: "Install the PostgreSQL client library (apt install libpq5, brew install libpq).", database: displayName)
+    }
     let pairs = parameters.libpqKeywords + [("client_encoding", "UTF8"), ("fallback_application_name", "manage")]
     let keywords = pairs.map { strdup($0.0) } + [nil]
     let values = pairs.map { strdup($0.1) } + [nil]
@@ -130,7 +136,13 @@ final class PostgresSession {
       case .null: types.append(0); texts.append(nil)
       case .integer(let number): types.append(0); texts.append(strdup(String(number)))
       case .real(let number): types.append(0); texts.append(strdup(Self.floatText(number)))
-      case .text(let text): types.append(0); texts.append(strdup(text))
+      case .text(let text):
+        // C strings end at NUL; psycopg refuses such text the same way (DataError).
+        guard !text.utf8.contains(0) else {
+          for pointer in texts { free(pointer) }
+          throw PostgresError(sqlState: "22021", reason: "PostgreSQL text fields cannot contain NUL (0x00) bytes", sql: sql, database: displayName)
+        }
+        types.append(0); texts.append(strdup(text))
       case .blob(let bytes):
         types.append(17)  // bytea
         texts.append(strdup("\\x" + bytes.map { String(format: "%02x", $0) }.joined()))

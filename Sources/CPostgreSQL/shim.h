@@ -1,2 +1,0 @@
-// libpq, the C client psycopg (and so Django) uses: the system library from libpq-dev.
-#include <libpq-fe.h>
