@@ -4,10 +4,10 @@ import Testing
 
 @Suite("createsuperuser and changepassword", .serialized)
 struct AuthEndToEndTests {
-  /// A migrated demo project with cheap hashing so tests stay fast.
-  func project() throws -> TemporaryDirectory {
-    let project = try TemporaryDirectory.copyOfFixture("demo")
-    try project.write("manage.yaml", try project.read("manage.yaml") + "password_iterations: 1000\n")
+  /// A migrated demo project on `backend`, with cheap hashing so tests stay fast.
+  func project(_ backend: TestBackend) throws -> BackendProject {
+    let project = try BackendProject(backend, fixture: "demo")
+    try project.directory.write("manage.yaml", try project.directory.read("manage.yaml") + "password_iterations: 1000\n")
     _ = try Manage.run(["migrate", "-v", "0"], in: project.path)
     return project
   }
@@ -22,15 +22,16 @@ struct AuthEndToEndTests {
     return try JSONDecoder().decode(Session.self, from: Data(result.stdout.utf8))
   }
 
-  func user(_ name: String, in project: TemporaryDirectory) throws -> (password: String, superuser: Bool, email: String)? {
-    let connection = try Connection(path: project.path + "/db.sqlite3")
+  func user(_ name: String, in project: BackendProject) throws -> (password: String, superuser: Bool, email: String)? {
+    let connection = try project.connect()
     return try connection.query("SELECT password, is_superuser, email FROM auth_user WHERE username = ?", [.text(name)]).first.map {
       ($0[0].string ?? "", $0[1].int == 1, $0[2].string ?? "")
     }
   }
 
-  @Test func interactiveFlowWithMismatchValidationAndBypass() throws {
-    let project = try project()
+  @Test(arguments: TestBackend.available)
+  func interactiveFlowWithMismatchValidationAndBypass(_ backend: TestBackend) throws {
+    let project = try project(backend)
     let session = try interactive(["createsuperuser"], in: project.path, steps: [
       ["Username (leave blank to use 'root'): ", "\n"],
       ["Email address: ", "not-an-email\n"],
@@ -57,8 +58,9 @@ struct AuthEndToEndTests {
     #expect(stored.password.hasPrefix("pbkdf2_sha256$1000$"))
   }
 
-  @Test func controlCAtThePasswordPromptCancelsAndRestoresTheTerminal() throws {
-    let project = try project()
+  @Test(arguments: TestBackend.available)
+  func controlCAtThePasswordPromptCancelsAndRestoresTheTerminal(_ backend: TestBackend) throws {
+    let project = try project(backend)
     let session = try interactive(["createsuperuser", "--username", "ann", "--email", ""], in: project.path, steps: [
       ["Password: ", "^C"],
     ])
@@ -68,8 +70,9 @@ struct AuthEndToEndTests {
     #expect(try user("ann", in: project) == nil)
   }
 
-  @Test func changePasswordGivesThreeAttempts() throws {
-    let project = try project()
+  @Test(arguments: TestBackend.available)
+  func changePasswordGivesThreeAttempts(_ backend: TestBackend) throws {
+    let project = try project(backend)
     _ = try Manage.run(["createsuperuser", "--noinput", "--username", "bob"], in: project.path,
                        environment: ["MANAGE_SUPERUSER_PASSWORD": "a-good-long-passphrase"])
     let failed = try interactive(["changepassword", "bob"], in: project.path, steps: [
@@ -90,8 +93,9 @@ struct AuthEndToEndTests {
     #expect(try #require(try user("bob", in: project)).password != before)
   }
 
-  @Test func nonInteractivePathsAndGuardRails() throws {
-    let project = try project()
+  @Test(arguments: TestBackend.available)
+  func nonInteractivePathsAndGuardRails(_ backend: TestBackend) throws {
+    let project = try project(backend)
     let missing = try Manage.run(["createsuperuser", "--noinput"], in: project.path)
     #expect(missing.status == 1)
     #expect(missing.stderr.contains("You must use --username with --noinput."))
