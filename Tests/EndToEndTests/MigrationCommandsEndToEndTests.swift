@@ -42,22 +42,24 @@ struct MigrationCommandsEndToEndTests {
     #expect(counts.stdout == "16 1\n", "\(counts.stderr)")
   }
 
-  @Test func migrateNoticesModelChangesWithoutMigrations() throws {
-    let project = try TemporaryDirectory.copyOfFixture("demo")
+  @Test(arguments: TestBackend.available)
+  func migrateNoticesModelChangesWithoutMigrations(_ backend: TestBackend) throws {
+    let project = try BackendProject(backend, fixture: "demo")
     _ = try Manage.run(["makemigrations"], in: project.path)
     _ = try Manage.run(["migrate"], in: project.path)
-    try project.write("blog/models.yaml", try project.read("blog/models.yaml") + "\n  Note:\n    fields:\n      text: text\n")
+    try project.directory.write("blog/models.yaml", try project.directory.read("blog/models.yaml") + "\n  Note:\n    fields:\n      text: text\n")
     let result = try Manage.run(["migrate"], in: project.path)
     #expect(result.stdout.contains("Your models in app(s): 'blog' have changes that are not yet reflected in a migration, and so won't be applied."))
     #expect(result.stdout.contains("Run 'manage makemigrations' to make new migrations"))
   }
 
-  @Test func backwardsToAPrefixZeroFakeAndPrune() throws {
-    let project = try TemporaryDirectory.copyOfFixture("demo")
+  @Test(arguments: TestBackend.available)
+  func backwardsToAPrefixZeroFakeAndPrune(_ backend: TestBackend) throws {
+    let project = try BackendProject(backend, fixture: "demo")
     _ = try Manage.run(["makemigrations"], in: project.path)
-    try project.write("blog/models.yaml", try project.read("blog/models.yaml") + "\n  Note:\n    fields:\n      text: text\n")
+    try project.directory.write("blog/models.yaml", try project.directory.read("blog/models.yaml") + "\n  Note:\n    fields:\n      text: text\n")
     _ = try Manage.run(["makemigrations", "-n", "note"], in: project.path)
-    #expect(project.exists("blog/migrations/0002_note.json"))
+    #expect(project.directory.exists("blog/migrations/0002_note.json"))
     _ = try Manage.run(["migrate"], in: project.path)
 
     let back = try Manage.run(["migrate", "blog", "0001"], in: project.path)
