@@ -312,6 +312,8 @@ struct QueryCompiler {
     switch operand {
     case .value(let value):
       let target = valueField(field)
+      let isRelation = field?.type.isRelation == true
+      let columnRange = (isRelation ? target?.type : field?.type).flatMap { IntegerFieldRange.of($0, on: schema.dialect) }
       func convert(_ item: ModelValue) throws -> SQLValue {
         if lookup.isTextual {
           if case .null = item { return .null }
@@ -328,7 +330,13 @@ struct QueryCompiler {
       let list: SQLValueList
       switch (lookup, value) {
       case (.in, .list(let items)), (.in, .tuple(let items)), (.range, .list(let items)), (.range, .tuple(let items)):
-        list = .many(try items.filter { !$0.isNull || lookup == .range }.map(convert))
+        let kept = items.filter { !$0.isNull || lookup == .range }
+        if schema.dialect.isPostgreSQL, let range = columnRange {
+          if lookup == .range, try Self.rangeIsEmpty(kept, within: range, convert) { return Fragment(sql: "0 = 1", arguments: arguments) }
+          list = .many(try kept.compactMap { try Self.postgresBound(lookup, $0, within: range, convert) })
+        } else {
+          list = .many(try kept.map(convert))
+        }
       case (.in, .text(let text)), (.range, .text(let text)):
         // Python iterates a string's characters.
         list = .many(try text.map { try convert(.text(String($0))) })
@@ -341,13 +349,21 @@ struct QueryCompiler {
         if case .null = value, lookup != .isnull {
           throw QueryError("Cannot use None as a query value with the '\(lookup.rawValue)' lookup.")
         }
+        // A comparison with an integer past the column's range matches nothing or everything
+        // (see IntegerFieldRange); on SQLite a relation's past 64 bits is sqlite3's OverflowError.
+        let comparesRange = isRelation ? schema.dialect.isPostgreSQL : columnRange != nil
         do {
-          list = .one(try convert(value))
+          let converted = try convert(value)
+          if comparesRange, case .integer(let number) = converted, let range = columnRange, !range.contains(number),
+            let everything = IntegerFieldRange.matchesEverything(lookup, below: number < range.lowerBound)
+          {
+            return Fragment(sql: everything ? "1 = 1" : "0 = 1", arguments: arguments)
+          }
+          list = .one(converted)
         } catch let error as QueryError where error.kind == QueryError.integerOverflow.kind {
-          // Django 5.0+ (IntegerFieldOverflow): a comparison with an integer past the column's
-          // range matches nothing or everything (EmptyResultSet / FullResultSet), rather than
-          // failing; only `in` and writes raise sqlite3's OverflowError.
-          guard let everything = Self.overflowMatchesEverything(lookup, value) else { throw error }
+          guard comparesRange, let below = Self.overflowIsNegative(value),
+            let everything = IntegerFieldRange.matchesEverything(lookup, below: below)
+          else { throw error }
           return Fragment(sql: everything ? "1 = 1" : "0 = 1", arguments: arguments)
         }
       }
@@ -366,22 +382,46 @@ struct QueryCompiler {
     }
   }
 
-  /// For a comparison whose integer is past 64 bits: whether every row matches (`gt` a value
-  /// below the range) or none does; nil for lookups that raise instead.
-  static func overflowMatchesEverything(_ lookup: Lookup, _ value: ModelValue) -> Bool? {
-    let negative: Bool
-    switch value {
-    case .double(let number): negative = number < 0
-    case .decimal(let text), .text(let text): negative = text.hasPrefix("-")
-    default: return nil
-    }
-    switch lookup {
-    case .exact: return false
-    case .gt, .gte: return negative
-    case .lt, .lte: return !negative
-    default: return nil
+  /// On PostgreSQL psycopg binds ints typed, so `in` and `range` compare with values past the
+  /// column's type rather than failing: an `in` item the column cannot hold is dropped (nil),
+  /// and a `range` bound past it becomes the range's end, which every column value lies within
+  /// (a range that starts above the column's values or ends below them is `rangeIsEmpty`).
+  static func postgresBound(
+    _ lookup: Lookup, _ item: ModelValue, within range: ClosedRange<Int64>, _ convert: (ModelValue) throws -> SQLValue
+  ) throws -> SQLValue? {
+    guard let below = try outside(item, range, convert) else { return try convert(item) }
+    guard lookup == .range else { return nil }
+    return .integer(below ? range.lowerBound : range.upperBound)
+  }
+
+  /// Whether a `range` lookup's bounds leave no value of the column between them.
+  static func rangeIsEmpty(_ bounds: [ModelValue], within range: ClosedRange<Int64>, _ convert: (ModelValue) throws -> SQLValue) throws -> Bool {
+    guard bounds.count == 2 else { return false }
+    return try outside(bounds[0], range, convert) == false || outside(bounds[1], range, convert) == true
+  }
+
+  /// nil when `item` converts to a value within `range` (or to no integer), else whether it lies
+  /// below the range (true) or above it (false).
+  static func outside(_ item: ModelValue, _ range: ClosedRange<Int64>, _ convert: (ModelValue) throws -> SQLValue) throws -> Bool? {
+    do {
+      guard case .integer(let number) = try convert(item), !range.contains(number) else { return nil }
+      return number < range.lowerBound
+    } catch let error as QueryError where error.kind == QueryError.integerOverflow.kind {
+      guard let negative = overflowIsNegative(item) else { throw error }
+      return negative
     }
   }
+
+  /// Whether an integer past 64 bits (as a float, a decimal or digits) lies below the range.
+  static func overflowIsNegative(_ value: ModelValue) -> Bool? {
+    switch value {
+    case .double(let number): number < 0
+    case .decimal(let text), .text(let text): text.hasPrefix("-")
+    default: nil
+    }
+  }
+
+
 
   /// Whether a Q refers to an aggregate annotation, and so belongs in HAVING.
   func refersToAggregate(_ q: Q) -> Bool {

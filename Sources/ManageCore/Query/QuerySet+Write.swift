@@ -50,8 +50,10 @@ extension QuerySet {
       switch operand {
       case .value(let value):
         assignments.append("\(Identifier.quoted(field.column!)) = ?")
-        arguments.append(
-          field.type.isRelation ? try value.sqlValue(for: schema.keyField(referencedBy: field)) : try FieldValidation.storedValue(value, for: field))
+        let stored = field.type.isRelation ? schema.keyField(referencedBy: field) : field
+        arguments.append(try IntegerFieldRange.refusing(stored, on: schema.dialect) {
+          field.type.isRelation ? try value.sqlValue(for: stored) : try FieldValidation.storedValue(value, for: field)
+        })
       case .expression(let expression):
         let fragment = try compiler.expression(expression)
         assignments.append("\(Identifier.quoted(field.column!)) = \(fragment.sql)")
@@ -157,9 +159,9 @@ extension ModelInstance {
     let value = values[field.name] ?? .null
     if field.type.isRelation {
       let key = schema?.keyField(referencedBy: field) ?? FieldSchema(name: "id", type: .integer)
-      return try value.sqlValue(for: key)
+      return try IntegerFieldRange.refusing(key, on: schema?.dialect) { try value.sqlValue(for: key) }
     }
-    return try FieldValidation.storedValue(value, for: field)
+    return try IntegerFieldRange.refusing(field, on: schema?.dialect) { try FieldValidation.storedValue(value, for: field) }
   }
 
   /// The INSERT for this row; an auto primary key left NULL is assigned by SQLite.

@@ -56,6 +56,21 @@ struct DjangoDifferentialTests {
     "Book.objects.filter(meta__n__gt=2**63).count()",
     "Book.objects.filter(meta__n=-2**63-1).count()",
     "Book.objects.filter(meta__n__lt=1e300).count()",
+    // Integers past a column's range (Django's IntegerFieldOverflow: 64 bits on SQLite, the
+    // column type on PostgreSQL; psycopg binds ints typed where sqlite3 raises OverflowError).
+    "Book.objects.filter(pages=2**40).count()",
+    "Book.objects.filter(pages__lt=2**40).count()",
+    "Book.objects.exclude(pages__gt=-2**40).count()",
+    "Book.objects.filter(pages__in=[500, 2**40]).count()",
+    "Book.objects.filter(pages__in=[500, 2**64]).count()",
+    "Book.objects.filter(pages__range=(100, 2**40)).count()",
+    "Book.objects.filter(pages__range=(2**40, 2**41)).count()",
+    "Book.objects.filter(pages__range=(-2**64, 2**64)).count()",
+    "Book.objects.filter(author=2**40).count()",
+    "Book.objects.filter(author__lt=2**64).count()",
+    "Book.objects.filter(author__in=[1, 2**40]).count()",
+    "Book.objects.filter(author__id__lt=2**40).count()",
+    "Book.objects.filter(id=2**64).count()",
     // The query language beyond filters.
     "list(Book.objects.dates('published', 'week'))",
     "list(Book.objects.filter(updated__isnull=False).datetimes('updated', 'month', order='DESC'))",
