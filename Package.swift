@@ -109,16 +109,18 @@ let package = Package(
 
     // Seeded, bounded fuzzing helpers for the test targets (Tests/FuzzSupport).
     .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
-    .testTarget(name: "ManageCoreTests", dependencies: ["ManageCore", "FuzzSupport"]),
+    // Scratch databases on the PostgreSQL test cluster for the tests that run on both backends.
+    .target(name: "TestDatabases", dependencies: ["ManageCore"], path: "Tests/TestDatabases"),
+    .testTarget(name: "ManageCoreTests", dependencies: ["ManageCore", "FuzzSupport", "TestDatabases"]),
     .testTarget(name: "ManageProjectTests", dependencies: ["ManageProject", "ManageCore"]),
-    .testTarget(name: "ManageMigrationsTests", dependencies: ["FuzzSupport", "ManageMigrations", "ManageCore"]),
-    .testTarget(name: "ManageShellTests", dependencies: ["FuzzSupport", "ManageShell", "ManageCore", "ManageMigrations"]),
+    .testTarget(name: "ManageMigrationsTests", dependencies: ["FuzzSupport", "TestDatabases", "ManageMigrations", "ManageCore"]),
+    .testTarget(name: "ManageShellTests", dependencies: ["FuzzSupport", "TestDatabases", "ManageShell", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageJobsTests", dependencies: ["ManageJobs", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageEvalsTests", dependencies: ["ManageEvals", "ManageCore", "CTLS"]),
     .testTarget(name: "ManageServerTests", dependencies: ["FuzzSupport", "ManageServer", "ManageCore", "ManageMigrations", "ManageAuth"]),
     .testTarget(name: "ManageAuthTests", dependencies: ["ManageAuth", "ManageCore"]),
     // Runs the built binary as a subprocess against temporary copies of Fixtures/.
-    .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore"], exclude: ["Support"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore", "TestDatabases"], exclude: ["Support"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -57,6 +57,11 @@ enum Manage {
                stdin: "/dev/null", stdout: output + ".out", stderr: output + ".err")
   }
 
+  /// Starts any program without waiting (a stand-in server); output goes to files in `directory`.
+  static func startProgram(_ argv: [String], in directory: String, output: String) throws -> pid_t {
+    try launch(argv, in: directory, environment: baseEnvironment(), stdin: "/dev/null", stdout: output + ".out", stderr: output + ".err")
+  }
+
   /// Waits for `pid`; its exit code, or 128 + signal.
   static func wait(_ pid: pid_t) -> Int32 {
     var status: Int32 = 0

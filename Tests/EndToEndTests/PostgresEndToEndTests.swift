@@ -44,18 +44,29 @@ struct PostgresEndToEndTests {
     #expect(unhealthy.status == 1 && unhealthy.stderr.contains("database.E003"), "\(unhealthy.stderr)")
   }
 
-  @Test(.enabled(if: enabled)) func aSecondMigrateWaitsForTheAdvisoryLockAndNamesItsHolder() throws {
-    let project = try BackendProject(.postgresql, settings: Self.builtinApps)
-    let holder = try project.connect()
-    _ = try holder.scalar("SELECT pg_advisory_lock(\(0x6D61_6E67), 1)")
-    let pid = try #require(holder.backendPID)
-    let blocked = try Manage.run(["migrate", "--lock-timeout", "1"], in: project.path)
-    #expect(blocked.status == 1, "\(blocked.stderr)")
-    #expect(blocked.stderr.contains("Waiting for another migrate (pid \(pid)) to finish"), "\(blocked.stderr)")
-    #expect(blocked.stderr.contains("another manage migrate (server pid \(pid)) is still running"), "\(blocked.stderr)")
-    #expect(try project.connect().tableExists("auth_user") == false, "nothing was applied")
-    _ = try holder.scalar("SELECT pg_advisory_unlock(\(0x6D61_6E67), 1)")
-    #expect(try Manage.run(["migrate", "-v", "0"], in: project.path).status == 0)
+  /// A server older than 13 (a stand-in that speaks the startup protocol as PostgreSQL 12.19)
+  /// is refused right after connecting, before any statement runs.
+  @Test(.enabled(if: enabled)) func aServerOlderThan13IsRefused() throws {
+    let project = try TemporaryDirectory()
+    try project.write("manage.yaml", Self.builtinApps)
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support/old_postgres_server.py").path
+    let server = try Manage.startProgram(["python3", script], in: project.path, output: project.path + "/server")
+    defer {
+      kill(server, SIGKILL)
+      _ = Manage.wait(server)
+    }
+    var portText = ""
+    for _ in 0..<100 where !portText.hasSuffix("\n") {
+      usleep(50_000)
+      portText = (try? project.read("server.out")) ?? ""
+    }
+    let url = "postgres://app@127.0.0.1:\(portText.trimmingCharacters(in: .whitespacesAndNewlines))/app?sslmode=disable"
+    for command in [["migrate"], ["check", "--database"]] {
+      let result = try Manage.run(command, in: project.path, environment: ["DATABASE_URL": url])
+      #expect(result.status == 1, "\(command): \(result.stdout)\(result.stderr)")
+      #expect(result.stderr.contains("PostgreSQL 12.19 is too old: manage needs PostgreSQL 13 or later"), "\(command): \(result.stderr)")
+      #expect(result.stderr.contains("Upgrade the server"), "\(command): \(result.stderr)")
+    }
   }
 
   /// A project whose second migration fails the way the issue names: a statement timeout, or
@@ -109,33 +120,6 @@ struct PostgresEndToEndTests {
       """)
     let again = try Manage.run(["migrate"], in: project.path)
     #expect(again.status == 0 && again.stdout.contains("Applying shop.0002_slow... OK"), "\(again.stdout)\(again.stderr)")
-  }
-
-  @Test(.enabled(if: enabled)) func killedMigratesLeaveAMigrationBoundary() throws {
-    let project = try BackendProject(.postgresql, settings: "")
-    let generated = try Manage.spawn(
-      ["python3", Manage.repository + "/Benchmarks/generate_project.py", project.path], in: project.path, environment: Manage.baseEnvironment())
-    #expect(generated.status == 0, "\(generated.stderr)")
-    let settings = try project.directory.read("manage.yaml").split(separator: "\n").filter { !$0.hasPrefix("database:") }
-    try project.directory.write("manage.yaml", "database: \(project.database!.url)\n" + settings.joined(separator: "\n") + "\n")
-    #expect(try Manage.run(["makemigrations", "-v", "0"], in: project.path).status == 0)
-    var random = SystemRandomNumberGenerator()
-    for round in 0..<5 {
-      let pid = try Manage.start(["migrate"], in: project.path, output: project.path + "/run")
-      usleep(UInt32.random(in: 50_000...600_000, using: &random))
-      kill(pid, SIGKILL)
-      _ = Manage.wait(pid)
-      let connection = try project.connect()
-      let recorded = try connection.tableExists("django_migrations")
-        ? Set(try connection.query("SELECT app FROM django_migrations WHERE name = '0001_initial'").compactMap { $0[0].string }) : []
-      for app in (0..<20).map({ String(format: "app%02d", $0) }) {
-        let table = try connection.tableExists("\(app)_model0")
-        #expect(table == recorded.contains(app), "round \(round): \(app) has table \(table) but recorded \(recorded.contains(app))")
-      }
-    }
-    let finished = try Manage.run(["migrate"], in: project.path)
-    #expect(finished.status == 0, "\(finished.stderr)")
-    #expect(try Manage.run(["migrate", "--check"], in: project.path).status == 0)
   }
 
   @Test(.enabled(if: enabled)) func dbshellRunsPsqlWithThePasswordInItsEnvironment() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import ManageCore
+import TestDatabases
 import Testing
 
 /// The backends an end-to-end test runs on: SQLite always, PostgreSQL when
@@ -10,47 +11,22 @@ enum TestBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
   var testDescription: String { rawValue }
 
   /// The maintenance database URL of the test cluster.
-  static let serverURL = ProcessInfo.processInfo.environment["MANAGE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+  static let serverURL = TestCluster.url
 
   /// SQLite, and PostgreSQL when a test cluster is there.
   static var available: [TestBackend] { serverURL == nil ? [.sqlite] : [.sqlite, .postgresql] }
 }
 
-/// A fresh, empty PostgreSQL database on the test cluster, dropped again when released, so
-/// tests running side by side never share tables.
-final class TestPostgresDatabase {
-  let name: String
-  let url: String
-  private let server: PostgresParameters
+/// A scratch database on the test cluster (Tests/TestDatabases).
+typealias TestPostgresDatabase = ScratchPostgresDatabase
 
-  init() throws {
-    guard let serverURL = TestBackend.serverURL else { throw CommandFailure("MANAGE_TEST_POSTGRES_URL is not set") }
-    server = try #require(try DatabaseURL(parsing: serverURL, baseDirectory: "/", source: .defaults).postgres)
-    name = "manage_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-    try Connection(postgres: server, displayName: "test cluster").execute("CREATE DATABASE \"\(name)\"")
-    var database = server
-    database.name = name
-    url = database.fullURL
-  }
-
-  /// A connection to this database, for checks the test makes itself.
-  func connect() throws -> Connection {
-    var parameters = server
-    parameters.name = name
-    return try Connection(postgres: parameters, displayName: url)
-  }
-
+extension ScratchPostgresDatabase {
   /// The URL for another role (the cluster's `manage_pw` has a password; see .ci/postgres-cluster).
   func url(user: String, password: String) -> String {
-    url.replacingOccurrences(of: "postgres://\(server.user ?? "postgres")@", with: "postgres://\(user):\(password)@")
-  }
-
-  /// The server's port, for libpq-style connection strings (psycopg).
-  var conninfo: String { "host=\(server.host ?? "127.0.0.1") port=\(server.port ?? 5432) user=\(server.user ?? "postgres") dbname=\(name)" }
-
-  deinit {
-    // WITH (FORCE) ends sessions a killed test left behind (PostgreSQL 13+).
-    try? Connection(postgres: server, displayName: "test cluster").execute("DROP DATABASE IF EXISTS \"\(name)\" WITH (FORCE)")
+    var other = parameters
+    other.user = user
+    other.password = password
+    return other.fullURL
   }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ManageCore
+import TestDatabases
 @testable import ManageMigrations
 
 /// A throwaway project on disk: manage.yaml, apps with models.yaml, a real SQLite file or a
@@ -9,36 +10,23 @@ final class Harness {
   let path: String
   var apps: [String]
   let backend: DatabaseBackend
-  private var server: PostgresParameters?
-  private var databaseName = ""
+  private var database: ScratchPostgresDatabase?
 
   /// The backends the migration tests run on: SQLite, and PostgreSQL with a test cluster.
-  static var backends: [DatabaseBackend] {
-    ProcessInfo.processInfo.environment["MANAGE_TEST_POSTGRES_URL"].map { $0.isEmpty ? [.sqlite] : [.sqlite, .postgresql] } ?? [.sqlite]
-  }
+  static var backends: [DatabaseBackend] { TestCluster.backends }
 
   init(apps: [String: String], builtins: [String] = ["auth", "contenttypes"], backend: DatabaseBackend = .sqlite) throws {
     path = FileManager.default.temporaryDirectory.appendingPathComponent("manage-mig-\(UUID().uuidString)").path
     self.apps = builtins + apps.keys.sorted()
     self.backend = backend
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    var database = ""
-    if backend == .postgresql, let url = ProcessInfo.processInfo.environment["MANAGE_TEST_POSTGRES_URL"],
-       var parameters = try DatabaseURL(parsing: url, baseDirectory: "/", source: .defaults).postgres
-    {
-      server = parameters
-      databaseName = "manage_mig_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-      try Connection(postgres: parameters, displayName: "test cluster").execute("CREATE DATABASE \"\(databaseName)\"")
-      parameters.name = databaseName
-      database = "database: \(parameters.fullURL)\n"
-    }
-    try write("manage.yaml", database + "installed_apps: [\(self.apps.joined(separator: ", "))]\n")
+    if backend == .postgresql { database = try ScratchPostgresDatabase(prefix: "manage_mig") }
+    try write("manage.yaml", (database.map { "database: \($0.url)\n" } ?? "") + "installed_apps: [\(self.apps.joined(separator: ", "))]\n")
     for (app, yaml) in apps { try setModels(app, yaml) }
   }
 
   deinit {
     try? FileManager.default.removeItem(atPath: path)
-    if let server { try? Connection(postgres: server, displayName: "test cluster").execute("DROP DATABASE IF EXISTS \"\(databaseName)\" WITH (FORCE)") }
   }
 
   func write(_ relative: String, _ text: String) throws {

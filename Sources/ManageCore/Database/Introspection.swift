@@ -52,9 +52,11 @@ extension Connection {
   /// The columns of `table`, in order.
   public func columns(of table: String) throws -> [ColumnInfo] {
     if backend == .postgresql {
+      // pg_index.indkey is an int2vector, whose subscripts start at 0: WITH ORDINALITY counts
+      // the key's columns from 1 as SQLite's table_info does.
       return try query("""
         SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
-          COALESCE(array_position(i.indkey::int2[], a.attnum), 0)
+          COALESCE((SELECT k.n FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) WHERE k.attnum = a.attnum), 0)
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary

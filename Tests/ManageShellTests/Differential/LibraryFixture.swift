@@ -1,5 +1,6 @@
 import Foundation
 import ManageCore
+import TestDatabases
 import ManageMigrations
 @testable import ManageShell
 
@@ -16,15 +17,11 @@ final class LibraryFixture {
   let connection: Connection
   let schema: ProjectSchema
   let interpreter: Interpreter
-  /// On PostgreSQL: the test cluster and the database made for this fixture (dropped in deinit).
-  private var server: PostgresParameters?
-  private var databaseName = ""
-
-  /// The test cluster, when MANAGE_TEST_POSTGRES_URL names one (.ci/run starts it).
-  static var postgresURL: String? { ProcessInfo.processInfo.environment["MANAGE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+  /// On PostgreSQL: the database made for this fixture (dropped with it).
+  private var scratch: ScratchPostgresDatabase?
 
   /// The backends the differential tests run on: SQLite, and PostgreSQL with a test cluster.
-  static var backends: [DatabaseBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgresql] }
+  static var backends: [DatabaseBackend] { TestCluster.backends }
 
   init(backend: DatabaseBackend = .sqlite) throws {
     path = FileManager.default.temporaryDirectory.appendingPathComponent("manage-library-\(UUID().uuidString)").path
@@ -36,13 +33,11 @@ final class LibraryFixture {
     var loaded = try registry.loadSchema()
     loaded.dialect = SQLDialect(backend)
     schema = loaded
-    if backend == .postgresql, let url = Self.postgresURL, var parameters = try DatabaseURL(parsing: url, baseDirectory: "/", source: .defaults).postgres {
-      server = parameters
-      databaseName = "manage_library_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-      try Connection(postgres: parameters, displayName: "test cluster").execute("CREATE DATABASE \"\(databaseName)\"")
-      parameters.name = databaseName
-      connection = try Connection(postgres: parameters, displayName: databaseName)
-      database = "postgres:host=\(parameters.host ?? "127.0.0.1") port=\(parameters.effectivePort) user=\(parameters.user ?? "postgres") dbname=\(databaseName)"
+    if backend == .postgresql {
+      let scratch = try ScratchPostgresDatabase(prefix: "manage_library")
+      self.scratch = scratch
+      connection = try scratch.connect()
+      database = "postgres:" + scratch.conninfo
     } else {
       database = path + "/db.sqlite3"
       connection = try Connection(path: database)
@@ -62,7 +57,6 @@ final class LibraryFixture {
 
   deinit {
     try? FileManager.default.removeItem(atPath: path)
-    if let server { try? Connection(postgres: server, displayName: "test cluster").execute("DROP DATABASE IF EXISTS \"\(databaseName)\" WITH (FORCE)") }
   }
 
   /// The Python with Django 6.1 the differential tests compare with (MANAGE_TEST_DJANGO_PYTHON).

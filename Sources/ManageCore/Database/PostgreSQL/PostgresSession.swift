@@ -45,7 +45,8 @@ final class PostgresSession {
       PQfinish(connection)
       throw Self.connectionError(reason, parameters: parameters, displayName: displayName)
     }
-    handle = connection
+    // Checked before `handle` is set: a throw after every stored property is initialised runs
+    // deinit, which would PQfinish the connection a second time.
     let version = Int(PQserverVersion(connection))
     guard version >= Self.minimumServerVersion else {
       PQfinish(connection)
@@ -54,6 +55,7 @@ final class PostgresSession {
         reason: "PostgreSQL \(Self.versionText(version)) is too old: manage needs PostgreSQL 13 or later",
         serverHint: "Upgrade the server (Django 6.1 itself needs PostgreSQL 15).", database: displayName)
     }
+    handle = connection
     // Without a notice processor libpq prints NOTICEs (DROP … IF EXISTS) on stderr.
     PQsetNoticeProcessor(connection, { _, _ in }, nil)
     try execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'; SET standard_conforming_strings = on")
