@@ -1,11 +1,13 @@
 import Testing
 import ManageCore
+import TestDatabases
 @testable import ManageShell
 
 @Suite("Shell language: running ORM code")
 struct InterpreterTests {
-  @Test func queriesReadAndWriteLikeDjango() throws {
-    let shell = try ShellFixture()
+  @Test(arguments: TestCluster.backends)
+  func queriesReadAndWriteLikeDjango(_ backend: DatabaseBackend) throws {
+    let shell = try ShellFixture(backend: backend)
     #expect(try shell.value("Post.objects.count()") == "3")
     #expect(try shell.value("Post.objects.filter(status='draft').count()") == "2")
     #expect(try shell.value("Post.objects.filter(author__name='bob').values_list('title', flat=True)[0]") == "'Hello'")
@@ -33,8 +35,9 @@ struct InterpreterTests {
     #expect(try shell.connection.scalar("SELECT count(*) FROM blog_post") == .integer(2))
   }
 
-  @Test func errorsReadLikePython() throws {
-    let shell = try ShellFixture()
+  @Test(arguments: TestCluster.backends)
+  func errorsReadLikePython(_ backend: DatabaseBackend) throws {
+    let shell = try ShellFixture(backend: backend)
     #expect(shell.error("Pst.objects.count()") == "NameError: name 'Pst' is not defined. Did you mean: 'Post'?")
     #expect(shell.error("Post.objects.filter(titel='x').count()") == "FieldError: Cannot resolve keyword 'titel' into field. Choices are: author, created, id, score, status, tags, title")
     #expect(shell.error("Post.objects.get(pk=42)") == "Post.DoesNotExist: Post matching query does not exist.")
@@ -42,7 +45,9 @@ struct InterpreterTests {
     #expect(shell.error("Post.objects.fliter(x=1)") == "AttributeError: 'Manager' object has no attribute 'fliter'. Did you mean: 'filter'?")
     #expect(shell.error("Post.objects.get(pk=1).titel") == "AttributeError: 'Post' object has no attribute 'titel'. Did you mean: 'title'?")
     #expect(shell.error("date(2026, 2, 30)") == "ValueError: day is out of range for month")
-    #expect(shell.error("Post.objects.create(title='x')") == "IntegrityError: NOT NULL constraint failed: blog_post.author_id")
+    #expect(shell.error("Post.objects.create(title='x')") == (backend == .sqlite
+      ? "IntegrityError: NOT NULL constraint failed: blog_post.author_id"
+      : "IntegrityError: null value in column \"author_id\" of relation \"blog_post\" violates not-null constraint"))
     #expect(shell.error("Post.objects.create(titel='x')") == "TypeError: Post() got unexpected keyword arguments: 'titel'")
     #expect(shell.error("1 / 0") == "ZeroDivisionError: division by zero")
     #expect(shell.error("Post.objects.filter(title=)").hasSuffix("SyntaxError: expected an argument value after 'title='"))

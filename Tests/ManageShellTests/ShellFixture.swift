@@ -1,6 +1,7 @@
 import Foundation
 import ManageCore
 import ManageMigrations
+import TestDatabases
 @testable import ManageShell
 
 /// A project on disk with a blog app, its tables created by the schema editor, a few rows,
@@ -32,15 +33,26 @@ final class ShellFixture {
   var output = ""
   var errors = ""
 
-  init(format: ShellFormat = .table, interactive: Bool = false) throws {
+  /// On PostgreSQL, the scratch database of the test cluster (dropped with the fixture).
+  private var scratch: ScratchPostgresDatabase?
+
+  init(format: ShellFormat = .table, interactive: Bool = false, backend: DatabaseBackend = .sqlite) throws {
     path = FileManager.default.temporaryDirectory.appendingPathComponent("manage-shell-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: path + "/blog", withIntermediateDirectories: true)
     try "installed_apps: [blog]\n".write(toFile: path + "/manage.yaml", atomically: true, encoding: .utf8)
     try Self.models.write(toFile: path + "/blog/models.yaml", atomically: true, encoding: .utf8)
     let registry = try AppRegistry(settings: SettingsLoader.load(environment: [:], currentDirectory: path))
-    schema = try registry.loadSchema()
-    connection = try Connection(path: path + "/db.sqlite3")
-    let editor = SchemaEditor(sink: .execute(connection))
+    var loaded = try registry.loadSchema()
+    loaded.dialect = SQLDialect(backend)
+    schema = loaded
+    if backend == .postgresql {
+      let scratch = try ScratchPostgresDatabase(prefix: "manage_shell")
+      self.scratch = scratch
+      connection = try scratch.connect()
+    } else {
+      connection = try Connection(path: path + "/db.sqlite3")
+    }
+    let editor = SchemaEditor.make(for: backend, sink: .execute(connection))
     // Migration state names related models by label, as migration files do.
     var resolved = schema
     for index in resolved.models.indices {
@@ -50,6 +62,7 @@ final class ShellFixture {
     }
     let state = ProjectState(schema: resolved)
     for model in resolved.models { try editor.createModel(model, state: state) }
+    try editor.finish()
     try connection.execute("""
       INSERT INTO blog_author (name) VALUES ('bob'), ('ann');
       INSERT INTO blog_tag (name) VALUES ('swift'), ('sql');
