@@ -225,6 +225,7 @@ _manage_dbshell() {
 _manage_enqueue() {
     case "$prev" in
         --payload) _manage_files; return ;;
+        --jsonl) _manage_files ""; return ;;
         --queue) _manage_reply "$(_manage_values queues)"; return ;;
         --priority) _manage_files; return ;;
         --delay) _manage_files; return ;;
@@ -235,7 +236,7 @@ _manage_enqueue() {
         -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        _manage_reply "--help --payload --queue --priority --delay --at --unique-key --format --settings -v --verbosity --no-color --force-color --traceback"
+        _manage_reply "--help --payload --jsonl --queue --priority --delay --at --unique-key --format --settings -v --verbosity --no-color --force-color --traceback"
         return
     fi
     local position=0 j seen=""
@@ -245,7 +246,7 @@ _manage_enqueue() {
             continue
         fi
         case "${COMP_WORDS[j]}" in
-            --payload|--queue|--priority|--delay|--at|--unique-key|--format|--settings|-v|--verbosity) ((j++)) ;;
+            --payload|--jsonl|--queue|--priority|--delay|--at|--unique-key|--format|--settings|-v|--verbosity) ((j++)) ;;
             -*) ;;
             *) ((position++)) ;;
         esac

@@ -172,9 +172,10 @@ complete -c manage -n '__manage_using_command dbshell' -l force-color -d 'Force 
 complete -c manage -n '__manage_using_command dbshell' -l traceback -d 'Show the full error, with its underlying causes, on failure.'
 
 # enqueue
-complete -c manage -n '__manage_using_command enqueue; and __manage_position_is enqueue 0 --payload --queue --priority --delay --at --unique-key --format --settings -v --verbosity' -a '(__manage_values tasks)'
-complete -c manage -n '__manage_using_command enqueue; and __manage_position_is enqueue 1+ --payload --queue --priority --delay --at --unique-key --format --settings -v --verbosity' -a '(__fish_complete_path (commandline -ct))'
+complete -c manage -n '__manage_using_command enqueue; and __manage_position_is enqueue 0 --payload --jsonl --queue --priority --delay --at --unique-key --format --settings -v --verbosity' -a '(__manage_values tasks)'
+complete -c manage -n '__manage_using_command enqueue; and __manage_position_is enqueue 1+ --payload --jsonl --queue --priority --delay --at --unique-key --format --settings -v --verbosity' -a '(__fish_complete_path (commandline -ct))'
 complete -c manage -n '__manage_using_command enqueue' -l payload -x -a '(__fish_complete_path (commandline -ct))' -d 'The payload as a JSON object.'
+complete -c manage -n '__manage_using_command enqueue' -l jsonl -x -a '(__fish_complete_path (commandline -ct))' -d 'Add one job per line of this file of JSON objects (- reads standard input).'
 complete -c manage -n '__manage_using_command enqueue' -l queue -x -a '(__manage_values queues)' -d 'The queue to put the job on (default: the task\'s queue).'
 complete -c manage -n '__manage_using_command enqueue' -l priority -x -a '(__fish_complete_path (commandline -ct))' -d 'Higher runs first (default: the task\'s priority).'
 complete -c manage -n '__manage_using_command enqueue' -l delay -x -a '(__fish_complete_path (commandline -ct))' -d 'Run no earlier than this long from now: 30s, 5m, 2h.'

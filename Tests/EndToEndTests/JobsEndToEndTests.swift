@@ -176,6 +176,33 @@ struct JobsEndToEndTests {
     #expect(log.contains("worker done: 0 succeeded, 0 to retry, 0 dead, 1 released"), "\(log)")
   }
 
+  @Test func enqueueJSONLinesAddsEveryPayloadOrNone() throws {
+    let project = try project(jobs: 0)
+    let lines = (1...25_000).map { "{\"n\": \($0)}" }.joined(separator: "\n") + "\n\n"
+    try project.write("payloads.jsonl", lines)
+    let added = try Manage.run(["enqueue", "record", "--jsonl", "payloads.jsonl"], in: project.path)
+    #expect(added.status == 0, "\(added.stderr)")
+    #expect(added.stdout == (1...25_000).map(String.init).joined(separator: "\n") + "\n", "one id a line, in file order, across three batches")
+    let connection = try Connection(path: project.path + "/db.sqlite3")
+    #expect(try connection.scalar("SELECT payload FROM jobs_job WHERE id = 25000")?.string == #"{"n": 25000}"#)
+    // From standard input, as JSON.
+    let piped = try Manage.run(["enqueue", "record", "--jsonl", "-", "--format", "json", "--priority", "5"], in: project.path, stdin: "{\"a\": 1}\r\n{\"a\": 2}\n")
+    #expect(piped.stdout == #"[{"id": 25001, "status": "queued", "task": "record"}, {"id": 25002, "status": "queued", "task": "record"}]"# + "\n", "\(piped.stderr)")
+    #expect(try connection.scalar("SELECT count(*) FROM jobs_job WHERE priority = 5")?.int == 2)
+    // A bad line anywhere is an error at its line and column, and nothing is added.
+    try project.write("bad.jsonl", "{\"a\": 1}\n\n{\"a\": tru}\n")
+    let bad = try Manage.run(["enqueue", "record", "--jsonl", "bad.jsonl"], in: project.path)
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("error: bad.jsonl:3:10: not valid JSON"), "\(bad.stderr)")
+    let array = try Manage.run(["enqueue", "record", "--jsonl", "-"], in: project.path, stdin: "{}\n[1, 2]\n")
+    #expect(array.stderr.contains("error: <stdin>:2:1: each line must be a JSON object such as {\"document_id\": 7}, not an array"), "\(array.stderr)")
+    #expect(try connection.scalar("SELECT count(*) FROM jobs_job")?.int == 25_002, "nothing added by the bad files")
+    let both = try Manage.run(["enqueue", "record", "--jsonl", "bad.jsonl", "n=1"], in: project.path)
+    #expect(both.status == 2 && both.stderr.contains("Give --jsonl, or --payload or key=value fields, not both."))
+    let missing = try Manage.run(["enqueue", "record", "--jsonl", "nope.jsonl"], in: project.path)
+    #expect(missing.status == 2 && missing.stderr.contains("--jsonl: cannot read 'nope.jsonl'"))
+  }
+
   @Test func enqueueAndWorkerReportBadInputAndKeepGoing() throws {
     let project = try project(jobs: 0)
     let unknown = try Manage.run(["enqueue", "recrod"], in: project.path)

@@ -170,6 +170,12 @@ extension ModelValue {
     self.init(node: node)
   }
 
+  /// The 1-based column of a one-line JSON text where strict reading fails; nil when it reads.
+  public static func jsonFailureColumn(_ text: String) -> Int? {
+    var reader = JSONReader(text, displayPath: "<json>")
+    return reader.read() == nil ? reader.position.column : nil
+  }
+
   /// A YAML or JSON node as data: mappings keep their key order.
   public init(node: YAMLNode) {
     switch node.value {

@@ -22,6 +22,9 @@ struct JSONReader {
     return index == bytes.count ? node : nil
   }
 
+  /// Where reading stopped: after a failed `read()`, the line and column of the failure.
+  var position: (line: Int, column: Int) { (line, column) }
+
   private var location: SourceLocation { SourceLocation(file: displayPath, line: line, column: column) }
 
   private mutating func advance() {

@@ -12,6 +12,10 @@ public struct EnqueueCommand: ManageCommand {
       that parse as JSON are typed: n=3 is a number, ok=true a boolean; others are text). The \
       task's command gets it on stdin when a worker runs the job. With --unique-key, or for a \
       task declared unique, an unfinished job with the same key is returned instead of a new one.
+
+      With --jsonl FILE (or - for standard input), each line is one job's payload: every line \
+      is read first (a bad one is an error at FILE:LINE:COLUMN and nothing is added), then the \
+      jobs are added 10,000 to a transaction and their ids printed one a line, in file order.
       """)
   public static let group = "jobs"
 
@@ -23,6 +27,9 @@ public struct EnqueueCommand: ManageCommand {
 
   @Option(help: "The payload as a JSON object.")
   var payload: String?
+
+  @Option(help: "Add one job per line of this file of JSON objects (- reads standard input).", completion: .file())
+  var jsonl: String?
 
   @Option(help: "The queue to put the job on (default: the task's queue).", completion: .queueNames)
   var queue: String?
@@ -48,9 +55,12 @@ public struct EnqueueCommand: ManageCommand {
   public init() {}
 
   public func run(context: CommandContext) async throws {
+    if jsonl != nil {
+      if payload != nil || !fields.isEmpty { throw UsageError("Give --jsonl, or --payload or key=value fields, not both.") }
+      if uniqueKey != nil { throw UsageError("--unique-key names one job; with --jsonl give each line's job a task declared unique instead.") }
+    }
     let project = try JobsProject(context)
     let definition = try project.tasks.task(task)
-    let body = try Self.payload(json: payload, fields: fields)
     if delay != nil && at != nil { throw UsageError("Give --delay or --at, not both.") }
     if let priority, !TaskDefinition.priorities.contains(priority) {
       throw UsageError("--priority must be a whole number from \(TaskDefinition.priorities.lowerBound) to \(TaskDefinition.priorities.upperBound), not \(priority)")
@@ -68,6 +78,13 @@ public struct EnqueueCommand: ManageCommand {
       }
       runAt = moment
     }
+    if let jsonl {
+      let lines = try JSONLinesPayloads(path: jsonl)
+      let requests = lines.payloads.map { JobQueue.Request(task: definition, payload: $0.value, queue: queue, priority: priority, runAt: runAt) }
+      try enqueueInBatches(requests, lines: lines.payloads.map(\.line), definition: definition, queue: project.queue, context: context)
+      return
+    }
+    let body = try Self.payload(json: payload, fields: fields)
     let request = JobQueue.Request(task: definition, payload: body, queue: queue, priority: priority, runAt: runAt, uniqueKey: uniqueKey)
     let (id, existing) = try project.queue.enqueue(request)
     switch format {
@@ -83,6 +100,36 @@ public struct EnqueueCommand: ManageCommand {
         context.console.print("Enqueued job \(id) (\(definition.name) on queue \(queue ?? definition.queue))\(when).")
       }
     }
+  }
+
+  /// Jobs per transaction for --jsonl: large enough that the commit's fsync is a small part of
+  /// each job, small enough that a writer waiting on the queue is not held long.
+  static let batchSize = 10_000
+
+  /// Adds `requests` a batch to a transaction, printing each batch's ids as it commits; a
+  /// failure says how many were added before it and from which line to resume.
+  func enqueueInBatches(_ requests: [JobQueue.Request], lines: [Int], definition: TaskDefinition, queue: JobQueue, context: CommandContext) throws {
+    var added = 0
+    var json: [ModelValue] = []
+    while added < requests.count {
+      let end = min(added + Self.batchSize, requests.count)
+      let outcomes: [(id: Int64, existing: Bool)]
+      do {
+        outcomes = try queue.enqueue(batch: Array(requests[added..<end]))
+      } catch let error as any ManageError {
+        let resume = added == 0 ? "Nothing was added." : "The jobs of the first \(added) payloads were added (through line \(lines[added - 1])); resume from line \(lines[added])."
+        throw JobsError(error.message, hint: resume)
+      }
+      switch format {
+      case .text:
+        context.console.print(outcomes.map { String($0.id) }.joined(separator: "\n"))
+      case .json:
+        json += outcomes.map { ModelValue.dict(OrderedDictionary([("id", .int($0.id)), ("status", .text($0.existing ? "existing" : "queued")), ("task", .text(definition.name))])) }
+      }
+      added = end
+    }
+    if format == .json { context.console.print(ModelValue.list(json).jsonText) }
+    if context.verbosity >= 2 { context.console.printError("Enqueued \(requests.count) jobs (\(definition.name)).") }
   }
 
   /// The payload from --payload or key=value pairs.

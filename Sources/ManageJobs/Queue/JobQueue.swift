@@ -49,38 +49,44 @@ public final class JobQueue {
     ]
   }
 
+  static let unfinishedWithKeySQL =
+    "SELECT id FROM jobs_job WHERE unique_key = ? AND state IN ('scheduled', 'ready', 'running', 'retrying') ORDER BY id LIMIT 1"
+
   /// Adds a job; with a unique key that matches an unfinished job, returns that job's id
   /// instead (`existing` true).
   @discardableResult
   public func enqueue(_ request: Request) throws -> (id: Int64, existing: Bool) {
-    let moment = now()
-    return try connection.transaction(.immediate) {
-      if let key = request.effectiveUniqueKey,
-        let found = try connection.scalar(
-          "SELECT id FROM jobs_job WHERE unique_key = ? AND state IN ('scheduled', 'ready', 'running', 'retrying') ORDER BY id LIMIT 1", [.text(key)])?.int
-      {
-        return (Int64(found), true)
-      }
-      try connection.run(Self.insertSQL, insertArguments(request, at: moment))
-      return (connection.lastInsertRowID, false)
-    }
+    try enqueue(batch: [request])[0]
   }
 
-  /// Adds many jobs in one transaction through one prepared statement (unique keys are not
-  /// checked against each other here: use `enqueue` for unique jobs).
+  /// Adds many jobs in one transaction through one prepared statement, each as `enqueue` adds
+  /// one: a unique key that matches an unfinished job (one added earlier in the batch too)
+  /// returns that job instead. All or none are committed.
   @discardableResult
-  public func enqueue(batch requests: [Request]) throws -> [Int64] {
+  public func enqueue(batch requests: [Request]) throws -> [(id: Int64, existing: Bool)] {
     let moment = now()
     return try connection.transaction(.immediate) {
-      let statement = try connection.prepare(Self.insertSQL)
-      var ids: [Int64] = []
-      ids.reserveCapacity(requests.count)
+      let insert = try connection.prepare(Self.insertSQL)
+      var lookup: Statement?
+      var outcomes: [(id: Int64, existing: Bool)] = []
+      outcomes.reserveCapacity(requests.count)
       for request in requests {
-        try statement.bind(insertArguments(request, at: moment))
-        try statement.step()
-        ids.append(connection.lastInsertRowID)
+        if let key = request.effectiveUniqueKey {
+          if lookup == nil { lookup = try connection.prepare(Self.unfinishedWithKeySQL) }
+          try lookup!.bind([.text(key)])
+          let found = try lookup!.step() ? lookup!.column(0).int : nil
+          // LIMIT 1: a second step finishes the statement, so no read is left open.
+          if found != nil { _ = try lookup!.step() }
+          if let found {
+            outcomes.append((Int64(found), true))
+            continue
+          }
+        }
+        try insert.bind(insertArguments(request, at: moment))
+        try insert.step()
+        outcomes.append((connection.lastInsertRowID, false))
       }
-      return ids
+      return outcomes
     }
   }
 

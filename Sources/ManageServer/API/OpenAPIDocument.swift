@@ -68,14 +68,18 @@ enum OpenAPIDocument {
       ])
     }
     if state.isInstalled("jobs") {
+      // One job, or an array of them added in one transaction.
+      let jobRequest = object([
+        ("type", .text("object")), ("required", .list([.text("task")])),
+        ("properties", object([("task", object([("type", .text("string"))])), ("payload", object([("type", .text("object"))])),
+                               ("queue", object([("type", .text("string"))])),
+                               ("priority", object([("type", .text("integer")), ("minimum", .int(Int64(TaskDefinition.priorities.lowerBound))), ("maximum", .int(Int64(TaskDefinition.priorities.upperBound)))])),
+                               ("unique_key", object([("type", .text("string"))]))])),
+      ])
       paths["/api/jobs/"] = object([("post", object([
         ("operationId", .text("enqueueJob")), ("summary", .text("Put a job for a declared task on the queue")),
         ("requestBody", object([("required", .bool(true)), ("content", object([("application/json", object([("schema", object([
-          ("type", .text("object")), ("required", .list([.text("task")])),
-          ("properties", object([("task", object([("type", .text("string"))])), ("payload", object([("type", .text("object"))])),
-                                 ("queue", object([("type", .text("string"))])),
-                                 ("priority", object([("type", .text("integer")), ("minimum", .int(Int64(TaskDefinition.priorities.lowerBound))), ("maximum", .int(Int64(TaskDefinition.priorities.upperBound)))])),
-                                 ("unique_key", object([("type", .text("string"))]))])),
+          ("oneOf", .list([jobRequest, object([("type", .text("array")), ("items", jobRequest), ("maxItems", .int(Int64(EnqueueEndpoint.batchLimit)))])])),
         ]))]))]))])),
         ("responses", object([
           ("202", object([("description", .text("Queued"))])), ("400", object([("description", .text("Unknown task or bad payload"))])),
