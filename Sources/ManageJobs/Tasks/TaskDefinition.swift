@@ -19,8 +19,19 @@ public struct TaskDefinition: Sendable {
     case closure(@Sendable (ModelValue) async throws -> ModelValue)
   }
 
+  /// How a command task talks to its program.
+  public enum CommandProtocol: String, Sendable, CaseIterable {
+    /// One process per job: the payload on stdin, the result on stdout, the exit status.
+    case stdin
+    /// One long-lived process per worker slot: a JSON line per job in, a JSON line back
+    /// (`{"result": …}` or `{"error": "…"}`); see JSONLinesProcess.
+    case jsonl
+  }
+
   public var name: String
   public var body: Body
+  /// For command tasks: a process per job, or long-lived processes speaking JSON lines.
+  public var commandProtocol = CommandProtocol.stdin
   public var queue = "default"
   public var maxRetries = 3
   /// Seconds before the first retry.

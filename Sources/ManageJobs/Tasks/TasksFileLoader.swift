@@ -13,11 +13,12 @@ import ManageCore
 ///     timeout: 2m
 ///     priority: 0
 ///     unique: false
+///     protocol: stdin            # or jsonl: long-lived processes, a JSON line per job
 /// ```
 ///
 /// Every mistake is reported with file:line:col and a hint.
 enum TasksFileLoader {
-  static let options = ["command", "queue", "max_retries", "retry_delay", "backoff", "timeout", "priority", "unique", "description"]
+  static let options = ["command", "protocol", "queue", "max_retries", "retry_delay", "backoff", "timeout", "priority", "unique", "description"]
 
   static func load(app: AppConfig, path: String, displayPath: String, projectDirectory: String) throws -> [TaskDefinition] {
     guard let root = try YAMLFile.load(path: path, displayPath: displayPath) else { return [] }
@@ -104,6 +105,14 @@ enum TasksFileLoader {
     if let node = entry.value["unique"] {
       guard case .bool(let flag) = node.value else { throw JobsError("\(node.location): 'unique' must be true or false") }
       task.unique = flag
+    }
+    if let node = entry.value["protocol"] {
+      guard let text = node.string, let value = TaskDefinition.CommandProtocol(rawValue: text) else {
+        let given = node.string.map { " '\($0)'" } ?? ""
+        throw JobsError("\(node.location): unknown protocol\(given): 'protocol' must be stdin (a process per job) or jsonl (long-lived processes)",
+                        hint: node.string.flatMap { Suggestion.closest(to: $0, in: TaskDefinition.CommandProtocol.allCases.map(\.rawValue)) }.map { "Did you mean '\($0)'?" })
+      }
+      task.commandProtocol = value
     }
     return task
   }

@@ -56,6 +56,8 @@ public final class Worker: @unchecked Sendable {
   private var finished: [(Int64, JobQueue.Outcome, String)] = []
   private let wake = DispatchSemaphore(value: 0)
   private var running: [Int64: (job: Job, started: Date, pid: pid_t?)] = [:]
+  /// `protocol: jsonl` processes waiting for their next job, by task.
+  private var idleProcesses: [String: [JSONLinesProcess]] = [:]
 
   public init(
     queue: JobQueue, tasks: TaskRegistry, options: Options = Options(), environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -111,6 +113,7 @@ public final class Worker: @unchecked Sendable {
       }
     }
     try recordFinished(&summary)
+    for process in lock.withLock({ defer { idleProcesses = [:] }; return idleProcesses.values.flatMap { $0 } }) { process.stop() }
     return summary
   }
 
@@ -137,6 +140,8 @@ public final class Worker: @unchecked Sendable {
           finish(job, .failure("\(error)"), retryable: true)
         }
       }
+    case .command(let argv, let directory) where task.commandProtocol == .jsonl:
+      runOverJSONLines(job, task: task, argv: argv, directory: directory)
     case .command(let argv, let directory):
       let thread = Thread { [self] in
         var variables = environment
@@ -166,6 +171,53 @@ public final class Worker: @unchecked Sendable {
       thread.stackSize = 1 << 20
       thread.start()
     }
+  }
+
+  /// Runs `job` on an idle long-lived process of its task (started here, on the worker's own
+  /// thread, so the kernel ties its life to the worker's), exchanging one JSON line each way.
+  private func runOverJSONLines(_ job: Job, task: TaskDefinition, argv: [String], directory: String) {
+    let process: JSONLinesProcess
+    do {
+      if let idle = lock.withLock({ idleProcesses[task.name]?.popLast() }) {
+        process = idle
+      } else {
+        var variables = environment
+        variables["MANAGE_JOB_TASK"] = task.name
+        variables["MANAGE_TASK_PROTOCOL"] = "jsonl"
+        process = try JSONLinesProcess(argv, workingDirectory: directory, environment: variables)
+      }
+    } catch {
+      finish(job, .failure((error as? JobsError)?.message ?? "\(error)"), retryable: true)
+      return
+    }
+    lock.withLock { running[job.id]?.pid = process.pid }
+    let request = ModelValue.dict(OrderedDictionary([
+      ("id", .int(job.id)), ("attempt", .int(Int64(job.attempts))), ("task", .text(job.task)), ("payload", job.payload),
+    ])).jsonText
+    let thread = Thread { [self] in
+      switch process.exchange(request, timeout: task.timeout) {
+      case .line(let line, let stderr):
+        guard case .dict(let reply)? = try? ModelValue(json: line), reply["result"] != nil || reply["error"] != nil else {
+          process.discard()
+          finish(job, .failure("the task process answered with a line that is not {\"result\": …} or {\"error\": …}: \(line.prefix(500))" + tail(stderr)
+                               + " (the process is restarted for the next job)"), retryable: true)
+          return
+        }
+        lock.withLock { idleProcesses[task.name, default: []].append(process) }
+        if let error = reply["error"], error != .null {
+          finish(job, .failure(error.plain + tail(stderr)), retryable: true)
+        } else {
+          finish(job, .success(reply["result"] ?? .null), retryable: true)
+        }
+      case .exited(let status, let stderr):
+        let how = status < 0 ? "was killed by signal \(-status)" : "exited with status \(status)"
+        finish(job, .failure("the task process \(how) before answering (it is restarted for the next job)" + tail(stderr)), retryable: true)
+      case .timedOut(let stderr):
+        finish(job, .failure("timed out after \(DurationText.format(task.timeout ?? 0)) and was killed (the task process is restarted for the next job)" + tail(stderr)), retryable: true)
+      }
+    }
+    thread.stackSize = 1 << 20
+    thread.start()
   }
 
   private func tail(_ text: String) -> String {

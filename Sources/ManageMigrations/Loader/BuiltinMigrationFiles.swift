@@ -244,6 +244,17 @@ enum BuiltinMigrationFiles {
         }
         """#
       ),
+      (
+        "0002_job_jobs_job_state_idx",
+        #"""
+        {
+          "dependencies": [["jobs", "0001_initial"]],
+          "operations": [
+            {"op": "AddIndex", "model": "Job", "index": {"fields": ["state", "priority", "run_at"], "name": "jobs_job_state_idx"}}
+          ]
+        }
+        """#
+      ),
     ],
     "sessions": [
       (

@@ -1,5 +1,7 @@
-/// The built-in `jobs` app: the durable queue's table, indexed for the claim query
-/// (ready jobs of a queue, by priority then run_at).
+/// The built-in `jobs` app: the durable queue's table, indexed for the claim query (ready jobs
+/// of a queue, by priority then run_at; and, for a worker on every queue, by state, so the
+/// claim's two arms — runnable, and running with an expired lease — are index searches that
+/// skip the finished jobs instead of scanning the whole table: jobs.0002).
 enum JobsModels {
   static let yaml = """
     models:
@@ -24,5 +26,6 @@ enum JobsModels {
         indexes:
           - {name: jobs_job_claim_idx, fields: [queue, state, priority, run_at]}
           - {name: jobs_job_unique_key_idx, fields: [unique_key]}
+          - {name: jobs_job_state_idx, fields: [state, priority, run_at]}
     """
 }
