@@ -115,7 +115,7 @@ let package = Package(
     .testTarget(name: "ManageProjectTests", dependencies: ["ManageProject", "ManageCore"]),
     .testTarget(name: "ManageMigrationsTests", dependencies: ["FuzzSupport", "TestDatabases", "ManageMigrations", "ManageCore"]),
     .testTarget(name: "ManageShellTests", dependencies: ["FuzzSupport", "TestDatabases", "ManageShell", "ManageCore", "ManageMigrations"]),
-    .testTarget(name: "ManageJobsTests", dependencies: ["ManageJobs", "ManageCore", "ManageMigrations"]),
+    .testTarget(name: "ManageJobsTests", dependencies: ["FuzzSupport", "ManageJobs", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageEvalsTests", dependencies: ["ManageEvals", "ManageCore", "CTLS"]),
     .testTarget(name: "ManageServerTests", dependencies: ["FuzzSupport", "ManageServer", "ManageCore", "ManageMigrations", "ManageAuth"]),
     .testTarget(name: "ManageAuthTests", dependencies: ["ManageAuth", "ManageCore"]),
