@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import Testing
 import ManageCore
 @testable import ManageServer
@@ -28,6 +29,23 @@ struct EnqueueEndpointTests {
     #expect(repeated.map { $0["status"] as? String } == ["existing", "queued", "existing"])
     #expect((repeated[0]["id"] as? NSNumber)?.int64Value == ids[0])
     #expect(try jobCount(f) == 51)
+  }
+
+  /// Bodies from anyone: random objects and arrays of them are a 202 or a 400, never a 500.
+  @Test func fuzzedBodiesAreAcceptedOrRefusedNeverFail() throws {
+    let f = try SiteFixture()
+    var generator = SeededGenerator(seed: Fuzz.seed(0xE9C0))
+    let seeds = [
+      #"{"task": "extract_guidance", "payload": {"document_id": 7}}"#, #"[{"task": "extract_guidance", "priority": 5}, {"task": "x"}]"#,
+      #"{"task": "extract_guidance", "queue": "q", "unique_key": "k", "priority": -1000000}"#, "[]", "[1, null, \"a\"]",
+    ] + Fuzz.hostileNumbers.map { #"{"task": "extract_guidance", "priority": \#($0)}"# }
+    let alphabet = Array("{}[]\",:0123456789.eE+-truefalsn taskpyloadqueprioritx_\\")
+    for _ in 0..<Fuzz.iterations(default: 400) {
+      let body = Fuzz.mutate(seeds, alphabet: alphabet, using: &generator)
+      let reply = f.respond("POST", "/api/jobs/", json: body, token: f.adminToken)
+      #expect([202, 400].contains(reply.status), "\(body): \(reply.status) \(String(decoding: reply.body, as: UTF8.self))")
+    }
+    #expect(f.reports.isEmpty, "\(f.reports.prefix(3))")
   }
 
   @Test func oneBadItemAddsNoneAndEachItemHasItsErrors() throws {
