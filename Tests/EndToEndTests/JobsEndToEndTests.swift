@@ -197,6 +197,13 @@ struct JobsEndToEndTests {
     let array = try Manage.run(["enqueue", "record", "--jsonl", "-"], in: project.path, stdin: "{}\n[1, 2]\n")
     #expect(array.stderr.contains("error: <stdin>:2:1: each line must be a JSON object such as {\"document_id\": 7}, not an array"), "\(array.stderr)")
     #expect(try connection.scalar("SELECT count(*) FROM jobs_job")?.int == 25_002, "nothing added by the bad files")
+    // Numbers a payload cannot keep as written are refused, not stored rounded or as null.
+    let huge = try Manage.run(["enqueue", "record", "--jsonl", "-"], in: project.path, stdin: "{\"n\": 9223372036854775807, \"f\": 1e300}\n{\"n\": 18446744073709551616}\n")
+    #expect(huge.status == 2 && huge.stderr.contains("error: <stdin>:2:7: the number 18446744073709551616 is past what a payload keeps exactly"), "\(huge.stderr)")
+    let infinite = try Manage.run(["enqueue", "record", "--payload", "{\"x\": [1e400]}"], in: project.path)
+    #expect(infinite.status == 2 && infinite.stderr.contains("--payload is not valid JSON: Number 1e400 is not representable"), "\(infinite.stderr)")
+    let big = try Manage.run(["enqueue", "record", "--payload", "{\"x\": -9223372036854775809}"], in: project.path)
+    #expect(big.status == 2 && big.stderr.contains("--payload: the number -9223372036854775809 is past what a payload keeps exactly"), "\(big.stderr)")
     let both = try Manage.run(["enqueue", "record", "--jsonl", "bad.jsonl", "n=1"], in: project.path)
     #expect(both.status == 2 && both.stderr.contains("Give --jsonl, or --payload or key=value fields, not both."))
     let missing = try Manage.run(["enqueue", "record", "--jsonl", "nope.jsonl"], in: project.path)

@@ -58,6 +58,8 @@ struct EnqueueEndpointTests {
     #expect(errors[1]["task"]?.first?.contains("Unknown task 'extract_guidanse'") == true)
     #expect(errors[2]["non_field_errors"] == ["Invalid data. Expected a dictionary, but got int."])
     #expect(errors[3]["priority"]?.first?.hasPrefix("Ensure this value is a whole number") == true)
+    let infinite = f.respond("POST", "/api/jobs/", json: #"{"task": "extract_guidance", "payload": {"x": [1e400]}}"#, token: f.adminToken)
+    #expect(infinite.status == 400 && (f.object(infinite)["detail"] as? String)?.hasPrefix("JSON parse error") == true)
     #expect(try jobCount(f) == 0, "nothing was added")
     let tooMany = f.respond("POST", "/api/jobs/", json: "[" + Array(repeating: "{}", count: EnqueueEndpoint.batchLimit + 1).joined(separator: ",") + "]", token: f.adminToken)
     #expect(tooMany.status == 400)

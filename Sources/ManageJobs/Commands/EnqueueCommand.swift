@@ -145,6 +145,9 @@ public struct EnqueueCommand: ManageCommand {
       guard let value = try? ModelValue(json: json), case .dict = value else {
         throw UsageError("--payload must be a JSON object, such as '{\"document_id\": 7}'")
       }
+      if let lossy = PayloadNumbers.firstLossy(in: json) {
+        throw UsageError("--payload: \(PayloadNumbers.reason(lossy.number))", hint: "Send it as a string, e.g. \"\(lossy.number)\".")
+      }
       return value
     }
     var object = OrderedDictionary()

@@ -32,6 +32,9 @@ struct JSONLinesPayloads {
       guard line.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { continue }
       let text = String(decoding: line, as: UTF8.self)
       if let value = try? ModelValue(json: text), case .dict = value {
+        if let lossy = PayloadNumbers.firstLossy(in: text) {
+          throw UsageError("\(name):\(lineNumber):\(lossy.column): \(PayloadNumbers.reason(lossy.number))", hint: "Send it as a string, e.g. \"\(lossy.number)\".")
+        }
         payloads.append((lineNumber, value))
         continue
       }
