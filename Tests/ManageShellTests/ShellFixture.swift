@@ -45,24 +45,8 @@ final class ShellFixture {
     var loaded = try registry.loadSchema()
     loaded.dialect = SQLDialect(backend)
     schema = loaded
-    if backend == .postgresql {
-      let scratch = try ScratchPostgresDatabase(prefix: "manage_shell")
-      self.scratch = scratch
-      connection = try scratch.connect()
-    } else {
-      connection = try Connection(path: path + "/db.sqlite3")
-    }
-    let editor = SchemaEditor.make(for: backend, sink: .execute(connection))
-    // Migration state names related models by label, as migration files do.
-    var resolved = schema
-    for index in resolved.models.indices {
-      for field in resolved.models[index].fields.indices where resolved.models[index].fields[field].relatedModel != nil {
-        resolved.models[index].fields[field].to = resolved.models[index].fields[field].relatedModel
-      }
-    }
-    let state = ProjectState(schema: resolved)
-    for model in resolved.models { try editor.createModel(model, state: state) }
-    try editor.finish()
+    (connection, scratch) = try FixtureDatabase.open(backend, prefix: "manage_shell", folder: path)
+    try FixtureDatabase.createTables(for: schema, on: connection)
     try connection.execute("""
       INSERT INTO blog_author (name) VALUES ('bob'), ('ann');
       INSERT INTO blog_tag (name) VALUES ('swift'), ('sql');

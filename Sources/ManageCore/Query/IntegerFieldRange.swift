@@ -41,13 +41,14 @@ public enum IntegerFieldRange {
     }
   }
 
-  /// The PostgreSQL integer type Django gives the field's column, as the server names it in
-  /// "integer out of range".
-  static func postgresTypeName(_ field: FieldSchema) -> String {
-    switch field.type {
+  /// The PostgreSQL integer type Django gives an integer field's column (its data_types), as
+  /// the server also names it in "integer out of range"; nil for other fields.
+  public static func postgresType(_ type: FieldType) -> String? {
+    switch type {
+    case .auto, .integer, .positiveInteger: "integer"
+    case .bigAuto, .bigInteger, .positiveBigInteger: "bigint"
     case .smallInteger, .positiveSmallInteger: "smallint"
-    case .bigInteger, .bigAuto, .positiveBigInteger: "bigint"
-    default: "integer"
+    default: nil
     }
   }
 
@@ -57,7 +58,7 @@ public enum IntegerFieldRange {
     do {
       return try body()
     } catch let error as QueryError where error.kind == QueryError.integerOverflow.kind && dialect?.isPostgreSQL == true {
-      throw QueryError("\(postgresTypeName(field)) out of range", kind: "DataError")
+      throw QueryError("\(postgresType(field.type) ?? "integer") out of range", kind: "DataError")
     }
   }
 }

@@ -332,8 +332,17 @@ struct QueryCompiler {
       case (.in, .list(let items)), (.in, .tuple(let items)), (.range, .list(let items)), (.range, .tuple(let items)):
         let kept = items.filter { !$0.isNull || lookup == .range }
         if schema.dialect.isPostgreSQL, let range = columnRange {
-          if lookup == .range, try Self.rangeIsEmpty(kept, within: range, convert) { return Fragment(sql: "0 = 1", arguments: arguments) }
-          list = .many(try kept.compactMap { try Self.postgresBound(lookup, $0, within: range, convert) })
+          // psycopg binds ints typed, so values past the column's type compare rather than fail:
+          // an `in` item the column cannot hold matches nothing (dropped); a `range` bound past
+          // it becomes the range's end, unless it leaves no column value between the bounds.
+          let bounds = try kept.map { try Self.bound($0, within: range, convert) }
+          if lookup == .range, bounds.count == 2, bounds[0].below == false || bounds[1].below == true {
+            return Fragment(sql: "0 = 1", arguments: arguments)
+          }
+          list = .many(bounds.compactMap { bound in
+            guard let below = bound.below else { return bound.value }
+            return lookup == .range ? .integer(below ? range.lowerBound : range.upperBound) : nil
+          })
         } else {
           list = .many(try kept.map(convert))
         }
@@ -352,20 +361,17 @@ struct QueryCompiler {
         // A comparison with an integer past the column's range matches nothing or everything
         // (see IntegerFieldRange); on SQLite a relation's past 64 bits is sqlite3's OverflowError.
         let comparesRange = isRelation ? schema.dialect.isPostgreSQL : columnRange != nil
-        do {
-          let converted = try convert(value)
-          if comparesRange, case .integer(let number) = converted, let range = columnRange, !range.contains(number),
-            let everything = IntegerFieldRange.matchesEverything(lookup, below: number < range.lowerBound)
-          {
-            return Fragment(sql: everything ? "1 = 1" : "0 = 1", arguments: arguments)
-          }
-          list = .one(converted)
-        } catch let error as QueryError where error.kind == QueryError.integerOverflow.kind {
-          guard comparesRange, let below = Self.overflowIsNegative(value),
-            let everything = IntegerFieldRange.matchesEverything(lookup, below: below)
-          else { throw error }
+        guard comparesRange, let range = columnRange else {
+          list = .one(try convert(value))
+          break
+        }
+        let bound = try Self.bound(value, within: range, convert)
+        if let below = bound.below, let everything = IntegerFieldRange.matchesEverything(lookup, below: below) {
           return Fragment(sql: everything ? "1 = 1" : "0 = 1", arguments: arguments)
         }
+        // Past 64 bits for a lookup Django leaves to the driver: sqlite3's OverflowError.
+        guard let converted = bound.value else { throw QueryError.integerOverflow }
+        list = .one(converted)
       }
       let (text, values) = try lookup.sql(sql, list, schema.dialect)
       return Fragment(sql: text, arguments: arguments + values)
@@ -382,33 +388,18 @@ struct QueryCompiler {
     }
   }
 
-  /// On PostgreSQL psycopg binds ints typed, so `in` and `range` compare with values past the
-  /// column's type rather than failing: an `in` item the column cannot hold is dropped (nil),
-  /// and a `range` bound past it becomes the range's end, which every column value lies within
-  /// (a range that starts above the column's values or ends below them is `rangeIsEmpty`).
-  static func postgresBound(
-    _ lookup: Lookup, _ item: ModelValue, within range: ClosedRange<Int64>, _ convert: (ModelValue) throws -> SQLValue
-  ) throws -> SQLValue? {
-    guard let below = try outside(item, range, convert) else { return try convert(item) }
-    guard lookup == .range else { return nil }
-    return .integer(below ? range.lowerBound : range.upperBound)
-  }
-
-  /// Whether a `range` lookup's bounds leave no value of the column between them.
-  static func rangeIsEmpty(_ bounds: [ModelValue], within range: ClosedRange<Int64>, _ convert: (ModelValue) throws -> SQLValue) throws -> Bool {
-    guard bounds.count == 2 else { return false }
-    return try outside(bounds[0], range, convert) == false || outside(bounds[1], range, convert) == true
-  }
-
-  /// nil when `item` converts to a value within `range` (or to no integer), else whether it lies
-  /// below the range (true) or above it (false).
-  static func outside(_ item: ModelValue, _ range: ClosedRange<Int64>, _ convert: (ModelValue) throws -> SQLValue) throws -> Bool? {
+  /// A query value against an integer column's range: its SQL value when it has one (nil past
+  /// 64 bits), and `below` true or false when it lies below or above the range (nil within it).
+  static func bound(
+    _ item: ModelValue, within range: ClosedRange<Int64>, _ convert: (ModelValue) throws -> SQLValue
+  ) throws -> (value: SQLValue?, below: Bool?) {
     do {
-      guard case .integer(let number) = try convert(item), !range.contains(number) else { return nil }
-      return number < range.lowerBound
+      let converted = try convert(item)
+      guard case .integer(let number) = converted, !range.contains(number) else { return (converted, nil) }
+      return (converted, number < range.lowerBound)
     } catch let error as QueryError where error.kind == QueryError.integerOverflow.kind {
       guard let negative = overflowIsNegative(item) else { throw error }
-      return negative
+      return (nil, negative)
     }
   }
 

@@ -16,6 +16,11 @@ public enum CommandRunner {
     public var timedOut: Bool
   }
 
+  /// A waitpid status as a run's status: the exit code, or minus the signal that ended it.
+  static func exitStatus(_ status: Int32) -> Int32 {
+    (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -(status & 0x7F)
+  }
+
   /// Runs `argv` in `workingDirectory` with `input` on stdin; kills it past `timeout` seconds.
   public static func run(
     _ argv: [String], workingDirectory: String, input: String, environment: [String: String], timeout: Double?,
@@ -118,9 +123,8 @@ public enum CommandRunner {
     // A timed-out child's grandchildren go with it, before the pid can be reused.
     if timedOut { kill(-pid, SIGKILL) }
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    let exit: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -(status & 0x7F)
     return Result(
-      status: exit, stdout: String(decoding: output, as: UTF8.self), stderr: String(decoding: errors, as: UTF8.self),
+      status: exitStatus(status), stdout: String(decoding: output, as: UTF8.self), stderr: String(decoding: errors, as: UTF8.self),
       timedOut: timedOut)
   }
 }

@@ -122,28 +122,25 @@ final class JSONLinesProcess: @unchecked Sendable {
   /// Marks the process unusable after a protocol error, killing it.
   func discard() { stop() }
 
-  /// Closes its stdin (a well-behaved loop ends on EOF), then kills its process group and reaps it.
-  func stop() {
-    guard healthy else { return }
+  /// Closes its stdin (a well-behaved loop ends on EOF), then kills its process group and reaps
+  /// it; its exit status (negative: the signal), nil when it was stopped already.
+  @discardableResult
+  func stop() -> Int32? {
+    guard healthy else { return nil }
     healthy = false
     close(input)
     kill(-pid, SIGKILL)
     kill(pid, SIGKILL)
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return CommandRunner.exitStatus(status)
   }
 
   /// The process is gone: its status, and whatever it left on stderr.
   private func died(stderr: inout [UInt8]) -> Answer {
     var buffer = [UInt8](repeating: 0, count: 65536)
     drain(errors, into: &stderr, buffer: &buffer)
-    healthy = false
-    close(input)
-    kill(-pid, SIGKILL)
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    let exit: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -(status & 0x7F)
-    return .exited(exit, stderr: String(decoding: stderr, as: UTF8.self))
+    return .exited(stop() ?? -SIGKILL, stderr: String(decoding: stderr, as: UTF8.self))
   }
 
   /// Reads what is waiting on `descriptor` without blocking (one read when `once`), keeping the

@@ -33,25 +33,9 @@ final class LibraryFixture {
     var loaded = try registry.loadSchema()
     loaded.dialect = SQLDialect(backend)
     schema = loaded
-    if backend == .postgresql {
-      let scratch = try ScratchPostgresDatabase(prefix: "manage_library")
-      self.scratch = scratch
-      connection = try scratch.connect()
-      database = "postgres:" + scratch.conninfo
-    } else {
-      database = path + "/db.sqlite3"
-      connection = try Connection(path: database)
-    }
-    var resolved = schema
-    for index in resolved.models.indices {
-      for field in resolved.models[index].fields.indices where resolved.models[index].fields[field].relatedModel != nil {
-        resolved.models[index].fields[field].to = resolved.models[index].fields[field].relatedModel
-      }
-    }
-    let editor = SchemaEditor.make(for: connection.backend, sink: .execute(connection))
-    let state = ProjectState(schema: resolved)
-    for model in resolved.models { try editor.createModel(model, state: state) }
-    try editor.finish()
+    (connection, scratch) = try FixtureDatabase.open(backend, prefix: "manage_library", folder: path)
+    database = scratch.map { "postgres:" + $0.conninfo } ?? path + "/db.sqlite3"
+    try FixtureDatabase.createTables(for: schema, on: connection)
     interpreter = Interpreter(schema: schema, connection: connection)
   }
 

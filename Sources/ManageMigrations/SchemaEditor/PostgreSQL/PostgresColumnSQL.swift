@@ -8,9 +8,8 @@ import ManageCore
 enum PostgresColumnSQL {
   static func dataType(_ field: FieldSchema, state: ProjectState) -> String {
     switch field.type {
-    case .auto, .integer, .positiveInteger: return "integer"
-    case .bigAuto, .bigInteger, .positiveBigInteger: return "bigint"
-    case .smallInteger, .positiveSmallInteger: return "smallint"
+    case .auto, .bigAuto, .integer, .bigInteger, .smallInteger, .positiveInteger, .positiveSmallInteger, .positiveBigInteger:
+      return IntegerFieldRange.postgresType(field.type) ?? "integer"
     case .char, .slug, .email, .url: return "varchar(\(field.effectiveMaxLength ?? 255))"
     case .text: return "text"
     case .json: return "jsonb"

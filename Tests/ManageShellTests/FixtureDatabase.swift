@@ -1,0 +1,31 @@
+import Foundation
+import ManageCore
+import ManageMigrations
+import TestDatabases
+
+/// The database under the shell's fixtures: a SQLite file in the fixture's folder or a scratch
+/// database on the PostgreSQL test cluster, with the schema's tables made by the schema editor.
+enum FixtureDatabase {
+  /// A connection to an empty database on `backend` (the scratch database, when there is one,
+  /// must live as long as the fixture).
+  static func open(_ backend: DatabaseBackend, prefix: String, folder: String) throws -> (Connection, ScratchPostgresDatabase?) {
+    guard backend == .postgresql else { return (try Connection(path: folder + "/db.sqlite3"), nil) }
+    let scratch = try ScratchPostgresDatabase(prefix: prefix)
+    return (try scratch.connect(), scratch)
+  }
+
+  /// Creates every model's table as a migration would.
+  static func createTables(for schema: ProjectSchema, on connection: Connection) throws {
+    // Migration state names related models by label, as migration files do.
+    var resolved = schema
+    for index in resolved.models.indices {
+      for field in resolved.models[index].fields.indices where resolved.models[index].fields[field].relatedModel != nil {
+        resolved.models[index].fields[field].to = resolved.models[index].fields[field].relatedModel
+      }
+    }
+    let editor = SchemaEditor.make(for: connection.backend, sink: .execute(connection))
+    let state = ProjectState(schema: resolved)
+    for model in resolved.models { try editor.createModel(model, state: state) }
+    try editor.finish()
+  }
+}
