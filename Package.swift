@@ -74,11 +74,13 @@ let package = Package(
 
     // Jobs: tasks (tasks.yaml and Swift closures), the durable queue in jobs_job, the worker,
     // and enqueue, worker and jobs.
+    // Providers (the http one, command, recorded) live here too: llm tasks and eval suites share them.
     .target(name: "CSpawn"),
-    .target(name: "ManageJobs", dependencies: ["ManageCore", "ManageMigrations", "CSpawn"]),
-
-    // TLS for the evals http provider, on the system's OpenSSL (libssl-dev).
+    // TLS for the http providers and webhook tasks, on the system's OpenSSL (libssl-dev).
     .target(name: "CTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+    .target(
+      name: "ManageJobs",
+      dependencies: ["ManageCore", "ManageMigrations", "CSpawn", "CTLS", .product(name: "Crypto", package: "swift-crypto")]),
 
     // Evals: suites (YAML golden sets), providers, scorers, the runner and `manage evals`.
     .target(
@@ -116,11 +118,11 @@ let package = Package(
     .testTarget(name: "ManageMigrationsTests", dependencies: ["FuzzSupport", "TestDatabases", "ManageMigrations", "ManageCore"]),
     .testTarget(name: "ManageShellTests", dependencies: ["FuzzSupport", "TestDatabases", "ManageShell", "ManageCore", "ManageMigrations"]),
     .testTarget(name: "ManageJobsTests", dependencies: ["FuzzSupport", "ManageJobs", "ManageCore", "ManageMigrations"]),
-    .testTarget(name: "ManageEvalsTests", dependencies: ["ManageEvals", "ManageCore", "CTLS"]),
+    .testTarget(name: "ManageEvalsTests", dependencies: ["ManageEvals", "ManageJobs", "ManageCore", "CTLS"]),
     .testTarget(name: "ManageServerTests", dependencies: ["FuzzSupport", "ManageServer", "ManageCore", "ManageMigrations", "ManageAuth"]),
     .testTarget(name: "ManageAuthTests", dependencies: ["ManageAuth", "ManageCore"]),
     // Runs the built binary as a subprocess against temporary copies of Fixtures/.
-    .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore", "TestDatabases"], exclude: ["Support"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["manage", "ManageCore", "TestDatabases", .product(name: "Crypto", package: "swift-crypto")], exclude: ["Support"]),
   ],
   swiftLanguageModes: [.v6]
 )

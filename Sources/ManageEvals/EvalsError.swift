@@ -7,8 +7,6 @@ public struct EvalsError: ManageError {
   public var message: String
   public var hint: String?
   public var exitCode: Int32
-  /// False for a provider error that repeating cannot mend (a certificate not accepted).
-  public var retryable = true
 
   public init(_ message: String, hint: String? = nil, exitCode: Int32 = 2) {
     self.message = message

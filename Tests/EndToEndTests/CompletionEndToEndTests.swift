@@ -62,7 +62,7 @@ struct CompletionEndToEndTests {
     let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     #expect(lines.count >= 8, "\(result.stdout)")
     guard lines.count >= 8 else { return }
-    #expect(lines[0] == "extract_guidance")
+    #expect(lines[0] == "extract_guidance extract_guidance_script")
     #expect(lines[1] == "slow")
     #expect(lines[2] == "zero 0001_initial")
     #expect(lines[3] == "0001_initial")

@@ -40,15 +40,16 @@ struct EvalsEndToEndTests {
     #expect(cached.status == 0, "\(cached.stdout)\(cached.stderr)")
     #expect(cached.stdout.contains("against run 1 (93.3%): 0 fixed, 0 regressed, 30 unchanged"))
     #expect(cached.stdout.contains("30 of 30 answer(s) from the cache"), "\(cached.stdout)")
-    // Issue 13: editing the program the provider runs invalidates its cached answers; the
-    // broken script is asked and every case is a provider error, more than --max-errors: exit 3.
-    let original = try project.read("documents/tasks/guidance_answer.py")
-    try project.write("documents/tasks/guidance_answer.py", "import sys\nsys.exit('the edited provider')\n")
+    // Issue 13: editing what the provider answers from (here the recording) invalidates its
+    // cached answers; the emptied recording has no answer for any case, more than
+    // --max-errors: exit 3.
+    let original = try project.read("documents/evals/recorded.jsonl")
+    try project.write("documents/evals/recorded.jsonl", "")
     let edited = try Manage.run(["evals", "run", "guidance"], in: project.path)
     #expect(edited.status == 3, "stale answers must not pass the gate: \(edited.stdout)")
     #expect(edited.stdout.contains("0/0 passed (n/a), 30 error(s)"))
-    // Put back, the script's cached answers are good again.
-    try project.write("documents/tasks/guidance_answer.py", original)
+    // Put back, the recording's cached answers are good again.
+    try project.write("documents/evals/recorded.jsonl", original)
     #expect(try Manage.run(["evals", "run", "guidance"], in: project.path).status == 0)
     // --no-cache asks it even then.
     let fresh = try Manage.run(["evals", "run", "guidance", "--no-cache"], in: project.path)
@@ -61,17 +62,9 @@ struct EvalsEndToEndTests {
     let strict = try Manage.run(["evals", "run", "guidance", "--fail-under", "0.95"], in: project.path)
     #expect(strict.status == 1)
     #expect(strict.stdout.contains("gate 95.0%: FAILED"))
-    // A worse extractor: one case that passed now fails.
-    try project.write("documents/tasks/guidance_answer.py", """
-      import json, sys
-      text = sys.stdin.read()
-      sys.path.insert(0, 'documents/tasks')
-      from guidance import extract
-      answer = extract(text)
-      if 'Acme' in text:
-          answer['revenue_low'] = 1.0
-      print(json.dumps(answer))
-      """)
+    // A worse model: one case that passed now fails.
+    let recording = try project.read("documents/evals/recorded.jsonl")
+    try project.write("documents/evals/recorded.jsonl", recording.replacingOccurrences(of: #"{\"revenue_low\": 78.1"#, with: #"{\"revenue_low\": 1.0"#))
     let regressed = try Manage.run(["evals", "run", "guidance", "--no-cache", "--baseline", "1", "--fail-on-regression", "--format", "markdown"], in: project.path)
     #expect(regressed.status == 1)
     #expect(regressed.stdout.contains("| guidance | 27/30 | 90.0% | ✅ 90.0% | 0 | 0 fixed, 1 regressed |"))
@@ -79,6 +72,42 @@ struct EvalsEndToEndTests {
     let compared = try Manage.run(["evals", "compare", "1", "3"], in: project.path)
     #expect(compared.stdout.contains("0 fixed, 1 regressed, 29 unchanged"))
     #expect(compared.stdout.contains("regressed: acme"))
+  }
+
+  @Test func aSuiteOverTheTaskScoresAsTheSameProviderAndPromptWrittenOut() throws {
+    let project = try demo()
+    // The task's provider, prompt and schema copied into a suite of their own.
+    try project.write("documents/evals/copy.yaml", """
+      provider: recorded
+      prompt: "{{content}}"
+      cases: guidance.jsonl
+      scorers:
+        - {type: json_schema, schema: {type: object, required: [revenue_low, revenue_high, unit, confidence]}}
+        - type: is_json
+        - {type: json_fields, fields: {revenue_low: {relative: 0.01}, revenue_high: {relative: 0.01}, unit: {}}, weight: 3}
+      threshold: 0.9
+      """)
+    let task = try Manage.run(["evals", "run", "guidance", "--format", "json"], in: project.path)
+    let copy = try Manage.run(["evals", "run", "copy", "--format", "json"], in: project.path)
+    #expect(task.status == 0 && copy.status == 0, "\(task.stderr)\(copy.stderr)")
+    func rate(_ text: String) -> ModelValue? {
+      guard case .dict(let report)? = try? ModelValue(json: text), case .list(let runs)? = report["runs"], case .dict(let run)? = runs.first else { return nil }
+      return run["pass_rate"]
+    }
+    #expect(rate(task.stdout) != nil && rate(task.stdout) == rate(copy.stdout), "\(task.stdout.prefix(300))\n\(copy.stdout.prefix(300))")
+    // Changing the task's prompt changes what the suite asks: the suite tests the production prompt.
+    let tasks = try project.read("documents/tasks.yaml")
+    try project.write("documents/tasks.yaml", tasks.replacingOccurrences(of: #"prompt: "{{document.content}}""#, with: #"prompt: "Text: {{document.content}}""#))
+    let changed = try Manage.run(["evals", "run", "guidance"], in: project.path)
+    #expect(changed.status == 3, "\(changed.stdout)")
+    #expect(changed.stdout.contains("30 error(s)"), "no recorded answer for the new prompt: \(changed.stdout)")
+    // A suite naming what is not an llm task, or both a task and a prompt, says so.
+    try project.write("documents/evals/bad.yaml", "task: documents.extract_guidance_script\ncases: [{id: a}]\n")
+    #expect(try Manage.run(["evals", "run", "bad"], in: project.path).stderr.contains("task 'documents.extract_guidance_script' is not an llm task"))
+    try project.write("documents/evals/bad.yaml", "task: documents.extract_guidanse\ncases: [{id: a}]\n")
+    #expect(try Manage.run(["evals", "run", "bad"], in: project.path).stderr.contains("there is no task 'documents.extract_guidanse'. Did you mean 'documents.extract_guidance'?"))
+    try project.write("documents/evals/bad.yaml", "task: documents.extract_guidance\nprompt: x\ncases: [{id: a}]\n")
+    #expect(try Manage.run(["evals", "run", "bad"], in: project.path).stderr.contains("documents/evals/bad.yaml:2:1: a suite with `task:` uses the task's prompt"))
   }
 
   @Test func aWorkerRunsASuiteAsTheEvalsRunTask() throws {

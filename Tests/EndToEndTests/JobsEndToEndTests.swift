@@ -95,7 +95,8 @@ struct JobsEndToEndTests {
     #expect(counts.values.allSatisfy { $0 == 1 }, "each job ran exactly once")
   }
 
-  @Test func theDemoExtractsGuidanceAndRetriesARateLimit() throws {
+  /// The essay's shape: a Python script that reads and writes the database itself.
+  @Test func theDemoScriptTaskExtractsGuidanceAndRetriesARateLimit() throws {
     let project = try TemporaryDirectory.copyOfFixture("demo")
     #expect(try Manage.run(["makemigrations", "-v", "0"], in: project.path).status == 0)
     #expect(try Manage.run(["migrate", "-v", "0"], in: project.path).status == 0)
@@ -103,17 +104,46 @@ struct JobsEndToEndTests {
       Document.objects.create(title='Q3 call', checksum='a1', content='We expect revenue of $4.1 to $4.4 billion.')
       Document.objects.create(title='Flaky', checksum='b2', content='FLAKY. Guidance: revenue of 120 - 135 million.')
       """], in: project.path).status == 0)
-    #expect(try Manage.run(["enqueue", "extract_guidance", "document_id=1"], in: project.path).stdout == "Enqueued job 1 (extract_guidance on queue default).\n")
-    #expect(try Manage.run(["enqueue", "extract_guidance", "document_id=2", "-v", "0"], in: project.path).stdout == "2\n")
-    #expect(try Manage.run(["enqueue", "extract_guidance", "document_id=1"], in: project.path).stdout.contains("Job 1 (extract_guidance) is already queued"), "the task is unique")
+    #expect(try Manage.run(["enqueue", "extract_guidance_script", "document_id=1"], in: project.path).stdout == "Enqueued job 1 (extract_guidance_script on queue default).\n")
+    #expect(try Manage.run(["enqueue", "extract_guidance_script", "document_id=2", "-v", "0"], in: project.path).stdout == "2\n")
+    #expect(try Manage.run(["enqueue", "extract_guidance_script", "document_id=1"], in: project.path).stdout.contains("Job 1 (extract_guidance_script) is already queued"), "the task is unique")
     // Three claims: both documents, then the flaky one's retry a few seconds later.
     let worker = try Manage.run(["worker", "--max-jobs", "3"], in: project.path)
     #expect(worker.status == 0)
-    #expect(worker.stderr.contains("job 2 extract_guidance attempt 1/4: failed, retry in"))
+    #expect(worker.stderr.contains("job 2 extract_guidance_script attempt 1/4: failed, retry in"))
     #expect(worker.stderr.contains("HTTP 429 from the model provider"))
-    #expect(worker.stderr.contains("job 2 extract_guidance attempt 2/4: succeeded"))
+    #expect(worker.stderr.contains("job 2 extract_guidance_script attempt 2/4: succeeded"))
     let rows = try Manage.run(["shell", "--format", "csv", "-c", "Extraction.objects.order_by('document_id').values_list('document__title', 'output', 'job_id')"], in: project.path)
     #expect(rows.stdout == "document__title,output,job_id\r\nQ3 call,\"{\"\"revenue_low\"\": 4.1, \"\"revenue_high\"\": 4.4, \"\"unit\"\": \"\"billion\"\"}\",1\r\nFlaky,\"{\"\"revenue_low\"\": 120.0, \"\"revenue_high\"\": 135.0, \"\"unit\"\": \"\"million\"\"}\",2\r\n")
+  }
+
+  /// The same feature as an llm task against the demo's recorded provider: the write and the
+  /// job's success in one transaction, the prompt and answer kept on the job.
+  @Test func theDemoLLMTaskWritesTheExtractionWithItsJob() throws {
+    let project = try TemporaryDirectory.copyOfFixture("demo")
+    #expect(try Manage.run(["makemigrations", "-v", "0"], in: project.path).status == 0)
+    #expect(try Manage.run(["migrate", "-v", "0"], in: project.path).status == 0)
+    #expect(try Manage.run(["shell", "-c", """
+      Document.objects.create(title='Acme', checksum='a1', content='Acme Q1 earnings call. For the full year we expect revenue of $78.1 to $88.4 billion, driven by cloud.')
+      Document.objects.create(title='Unknown', checksum='b2', content='Nothing recorded for this one.')
+      """], in: project.path).status == 0)
+    #expect(try Manage.run(["enqueue", "extract_guidance", "--jsonl", "-"], in: project.path, stdin: "{\"document_id\": 1}\n{\"document_id\": 2}\n{\"document_id\": 3}\n").status == 0)
+    let worker = try Manage.run(["worker", "--burst"], in: project.path)
+    #expect(worker.stderr.contains("job 1 extract_guidance attempt 1/4: succeeded, wrote"), "\(worker.stderr)")
+    #expect(worker.stderr.contains("job 2 extract_guidance attempt 1/4: failed, retry in"), "\(worker.stderr)")
+    #expect(worker.stderr.contains("no recorded answer for the prompt 'Nothing recorded for this one.'"))
+    // A document that does not exist is not retried: asking again will not make it.
+    #expect(worker.stderr.contains("job 3 extract_guidance attempt 1/4: failed, dead: documents.Document with pk 3 does not exist"), "\(worker.stderr)")
+    let rows = try Manage.run(["shell", "--format", "csv", "-c", "Extraction.objects.values_list('document__title', 'kind', 'confidence', 'job_id')"], in: project.path)
+    #expect(rows.stdout == "document__title,kind,confidence,job_id\r\nAcme,guidance,0.9,1\r\n", "\(rows.stdout)")
+    let shown = try Manage.run(["jobs", "show", "1", "--format", "json"], in: project.path)
+    guard case .dict(let job)? = try? ModelValue(json: shown.stdout), case .dict(let details)? = job["details"] else {
+      Issue.record("no details: \(shown.stdout.prefix(300))")
+      return
+    }
+    #expect(details["system"] == .text("Extract the revenue guidance as JSON with revenue_low, revenue_high, unit and confidence."))
+    #expect(details["prompt"]?.str.hasPrefix("Acme Q1 earnings call.") == true)
+    #expect(details["wrote"] == .dict(OrderedDictionary([("model", .text("documents.Extraction")), ("pk", .int(1)), ("created", .bool(true))])))
   }
 
   @Test func aStoppedWorkerGivesBackWhatItCouldNotFinish() throws {

@@ -52,8 +52,8 @@ enum Manage {
   }
 
   /// Starts `manage ARGUMENTS` in `directory` without waiting; output goes to files in it.
-  static func start(_ arguments: [String], in directory: String, output: String) throws -> pid_t {
-    try launch([binary] + arguments, in: directory, environment: baseEnvironment(),
+  static func start(_ arguments: [String], in directory: String, output: String, environment extra: [String: String] = [:]) throws -> pid_t {
+    try launch([binary] + arguments, in: directory, environment: baseEnvironment().merging(extra) { $1 },
                stdin: "/dev/null", stdout: output + ".out", stderr: output + ".err")
   }
 

@@ -3,6 +3,7 @@ import Testing
 import CTLS
 import ManageCore
 @testable import ManageEvals
+@testable import ManageJobs
 
 /// A real HTTP server on a loopback port that answers from a script and records each request.
 final class ScriptedServer: @unchecked Sendable {
@@ -141,11 +142,11 @@ struct HTTPProviderTests {
       ScriptedServer.json("429 Too Many Requests", "{\"error\": {\"message\": \"You exceeded your current quota\", \"type\": \"insufficient_quota\"}}"),
       ScriptedServer.json("200 OK", "{\"choices\": [{\"message\": {\"content\": \"late\"}}]}"),
     ])
-    let error = #expect(throws: EvalsError.self) { try Provider.http(provider(.openai, quota)).answer("x", caseID: "a", environment: [:]) }
+    let error = #expect(throws: ProviderError.self) { try Provider.http(provider(.openai, quota)).answer("x", caseID: "a", environment: [:]) }
     #expect(error?.message == "HTTP 429 (quota, not retried): You exceeded your current quota")
     #expect(quota.requests.count == 1)
     let bad = try ScriptedServer(replies: [ScriptedServer.json("400 Bad Request", "{\"error\": {\"message\": \"unknown model\"}}")])
-    let badError = #expect(throws: EvalsError.self) { try Provider.http(provider(.openai, bad)).answer("x", caseID: "a", environment: [:]) }
+    let badError = #expect(throws: ProviderError.self) { try Provider.http(provider(.openai, bad)).answer("x", caseID: "a", environment: [:]) }
     #expect(badError?.message == "HTTP 400 after 1 attempt(s): unknown model")
   }
 
@@ -188,14 +189,14 @@ struct HTTPProviderTests {
     var wrongName = https
     wrongName.baseURL = URL(string: "https://127.0.0.1:\(impostor.port)")!
     wrongName.caFile = other.certificate
-    let mismatch = #expect(throws: EvalsError.self) { try Provider.http(wrongName).answer("x", caseID: "a", environment: [:]) }
+    let mismatch = #expect(throws: ProviderError.self) { try Provider.http(wrongName).answer("x", caseID: "a", environment: [:]) }
     #expect(mismatch?.message.contains("was not accepted: IP address mismatch") == true, "\(mismatch?.message ?? "")")
     #expect(impostor.requests.isEmpty, "nothing was sent to a server with the wrong name")
 
     // Without the CA the self-signed certificate is refused, said plainly and not retried.
     var untrusted = https
     untrusted.caFile = nil
-    let refused = #expect(throws: EvalsError.self) { try Provider.http(untrusted).answer("x", caseID: "a", environment: [:]) }
+    let refused = #expect(throws: ProviderError.self) { try Provider.http(untrusted).answer("x", caseID: "a", environment: [:]) }
     #expect(refused?.message.contains("the certificate of 127.0.0.1 was not accepted: self-signed certificate") == true)
     #expect(refused?.hint?.contains("ca_file") == true)
     #expect(server.requests.count == 2, "a refused certificate is not retried")

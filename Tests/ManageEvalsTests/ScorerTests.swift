@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ManageCore
 @testable import ManageEvals
+@testable import ManageJobs
 
 @Suite("Eval scorers")
 struct ScorerTests {

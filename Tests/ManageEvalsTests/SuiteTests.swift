@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ManageCore
 @testable import ManageEvals
+@testable import ManageJobs
 
 @Suite("Eval suites and providers")
 struct SuiteTests {
@@ -67,10 +68,10 @@ struct SuiteTests {
     let argument = try load("provider: {type: command, command: [/bin/echo, said], input: argument}\nprompt: '{{q}}'\ncases: [{id: a, vars: {q: hi}}]\n")
     #expect(try argument.provider.answer("hi", caseID: "a", environment: [:]).output == "said hi\n")
     let failing = try load("provider: {type: command, command: [/bin/sh, -c, 'echo quota exceeded >&2; exit 4']}\nprompt: x\ncases: [{id: a}]\n")
-    let error = #expect(throws: EvalsError.self) { try failing.provider.answer("x", caseID: "a", environment: [:]) }
+    let error = #expect(throws: ProviderError.self) { try failing.provider.answer("x", caseID: "a", environment: [:]) }
     #expect(error?.message == "the provider exited with status 4: quota exceeded")
     let slow = try load("provider: {type: command, command: [/bin/sleep, '5'], timeout: 200ms}\nprompt: x\ncases: [{id: a}]\n")
-    #expect(throws: EvalsError.self) { try slow.provider.answer("x", caseID: "a", environment: [:]) }
+    #expect(throws: ProviderError.self) { try slow.provider.answer("x", caseID: "a", environment: [:]) }
   }
 
   @Test(arguments: [
@@ -82,7 +83,9 @@ struct SuiteTests {
     ("provider: echo\npromt: x\ncases: []\n", "evals/guidance.yaml:2:1: unknown suite key 'promt'", "Did you mean 'prompt'?"),
   ] as [(String, String, String?)])
   func mistakesNameTheirPlace(_ yaml: String, _ message: String, _ hint: String?) throws {
-    let error = #expect(throws: EvalsError.self) { try load(yaml) }
+    // A suite's own mistakes are EvalsErrors, its provider's ProviderErrors: both exit 2.
+    let thrown = #expect(throws: (any Error).self) { try load(yaml) }
+    let error = thrown as? any ManageError
     #expect(error?.message == message)
     if let hint { #expect(error?.hint?.contains(hint) == true, "\(error?.hint ?? "")") }
     #expect(error?.exitCode == 2)

@@ -42,7 +42,7 @@ public struct Settings: Sendable {
   /// Top-level keys manage.yaml may hold; anything else is flagged by `manage check`.
   public static let knownKeys: Set<String> = [
     "database", "installed_apps", "secret_key", "time_zone", "debug", "silenced_system_checks",
-    "password_iterations", "password_validators", "allowed_hosts", "jobs", "evals", "server",
+    "password_iterations", "password_validators", "allowed_hosts", "jobs", "evals", "server", "providers",
   ]
 
   /// How messages should name `path`: relative to the project when inside it.

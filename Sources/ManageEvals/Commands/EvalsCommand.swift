@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ManageCore
+import ManageJobs
 
 nonisolated(unsafe) private var evalsInterrupted: sig_atomic_t = 0
 
@@ -121,6 +122,7 @@ struct EvalsRunCommand: ManageCommand {
       options.useCache = !noCache
       options.environment = context.environment.merging(["MANAGE_DATABASE_PATH": project.settings.database.path]) { $1 }
       options.gitCommit = project.gitCommit
+      options.gates = ProviderGates(database: project.settings.database, displayName: project.settings.databaseDisplay)
       let runner = EvalRunner(suite: suite, connection: project.connection, options: options)
       let started = Date()
       let outcome = try runner.run(progress: { outcome, total in
@@ -202,7 +204,7 @@ struct EvalsListCommand: ManageCommand {
     var broken: [String] = []
     for file in project.suiteFiles {
       do {
-        _ = try SuiteLoader.load(path: file.path, displayPath: project.settings.display(file.path), app: file.app, projectDirectory: project.settings.projectDirectory)
+        _ = try project.load(file)
         good.append("\(file.name) (\(file.app))")
       } catch let error as any ManageError {
         broken.append("\(file.name) (\(file.app)): \(error.message)")

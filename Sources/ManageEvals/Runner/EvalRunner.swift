@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import ManageCore
+import ManageJobs
 
 /// Runs a suite: every case (times `repeat`) through the provider on a pool of threads, scored
 /// as it finishes and written at once to `evals_evalresult`, so memory stays flat and an
@@ -15,6 +16,8 @@ public final class EvalRunner: @unchecked Sendable {
     public var useCache = true
     public var environment: [String: String] = [:]
     public var gitCommit = ""
+    /// The limits shared with workers, for suites that use a provider of manage.yaml.
+    public var gates: ProviderGates?
     public init() {}
   }
 
@@ -104,11 +107,13 @@ public final class EvalRunner: @unchecked Sendable {
         let (evalCase, repeatIndex) = (cases[next % cases.count], next / cases.count)
         next += 1
         let prompt: String
-        do { prompt = try PromptTemplate.render(suite.prompt, evalCase) } catch {
-          record(Finished(evalCase: evalCase, repeatIndex: repeatIndex, error: "\(error)", cacheKey: "", fromThread: false))
+        let system: String?
+        do { (system, prompt) = try suite.request(for: evalCase) } catch {
+          record(Finished(evalCase: evalCase, repeatIndex: repeatIndex, error: (error as? ManageError)?.message ?? "\(error)", cacheKey: "", fromThread: false))
           continue
         }
-        let key = Self.cacheKey(provider: providerIdentity, prompt: prompt, repeatIndex: repeatIndex)
+        // A task's system prompt decides the answer as much as the prompt does.
+        let key = Self.cacheKey(provider: providerIdentity + (system.map { "\u{1F}system:" + $0 } ?? ""), prompt: prompt, repeatIndex: repeatIndex)
         if options.useCache {
           try cacheLookup.bind([.text(key)])
           if try cacheLookup.step() {
@@ -118,8 +123,8 @@ public final class EvalRunner: @unchecked Sendable {
             continue
           }
         }
-        let provider = suite.provider
-        let environment = options.environment
+        let provider = suite.provider(system: system)
+        let environment = system.map { options.environment.merging(["MANAGE_LLM_SYSTEM": $0]) { $1 } } ?? options.environment
         // Echo and recorded answers are instant: a thread each would cost more than the answer.
         if provider.isInstant {
           let item = ask(provider, prompt, evalCase, repeatIndex, key, environment, fromThread: false)
@@ -193,10 +198,12 @@ public final class EvalRunner: @unchecked Sendable {
   ) -> Finished {
     var item = Finished(evalCase: evalCase, repeatIndex: repeatIndex, cacheKey: key, fromThread: fromThread)
     do {
-      let answer = try provider.answer(prompt, caseID: evalCase.id, environment: environment)
+      // A provider from manage.yaml is shared with the workers: its limits hold for both.
+      let gate = suite.namedProvider.flatMap { options.gates?.gate(provider: $0, task: nil, timeout: nil) }
+      let answer = try provider.answer(prompt, caseID: evalCase.id, environment: environment, gate: gate)
       item.answer = answer
       item.verdict = suite.verdict(answer, for: evalCase)
-    } catch let error as EvalsError {
+    } catch let error as ManageError {
       item.error = error.message
     } catch {
       item.error = "\(error)"

@@ -1,5 +1,6 @@
 import Foundation
 import ManageCore
+import ManageJobs
 import ManageMigrations
 
 /// What `manage evals` needs: the database with the evals tables, and the suites of the
@@ -51,9 +52,20 @@ struct EvalsProject {
         chosen.append(matches[0])
       }
     }
-    return try chosen.map {
-      try SuiteLoader.load(path: $0.path, displayPath: settings.display($0.path), app: $0.app, projectDirectory: settings.projectDirectory)
+    return try chosen.map(load)
+  }
+
+  /// What suites may name: manage.yaml's providers, and the project's tasks (read on first use).
+  var suiteProject: SuiteLoader.Project {
+    get throws {
+      let registry = self.registry
+      return SuiteLoader.Project(providers: try ProjectProviders(settings: settings)) { try TaskRegistry(registry: registry) }
     }
+  }
+
+  /// One suite file, loaded and checked.
+  func load(_ file: (name: String, app: String, path: String)) throws -> Suite {
+    try SuiteLoader.load(path: file.path, displayPath: settings.display(file.path), app: file.app, projectDirectory: settings.projectDirectory, project: suiteProject)
   }
 
   /// The checked-out commit, when the project is in a git repository.

@@ -1,5 +1,6 @@
 import Foundation
 import ManageCore
+import ManageJobs
 
 /// What a scorer said about one output.
 public struct ScoreResult: Sendable, Equatable {
@@ -129,7 +130,7 @@ public struct Scorer: Sendable {
           return (0, "the judge's answer has no score: \(Self.short(answer.output))")
         }
         return (score, "judge: " + (reason.isEmpty ? String(format: "%.2f", score) : reason))
-      } catch let error as EvalsError {
+      } catch let error as ManageError {
         return (0, "the judge failed: \(error.message)")
       } catch {
         return (0, "the judge failed: \(error)")

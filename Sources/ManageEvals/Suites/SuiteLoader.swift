@@ -16,11 +16,28 @@ import ManageJobs
 /// repeat: 1
 /// ```
 public enum SuiteLoader {
-  static let keys = ["description", "provider", "prompt", "cases", "scorers", "threshold", "repeat"]
+  static let keys = ["description", "provider", "prompt", "task", "cases", "scorers", "threshold", "repeat"]
+  /// The most repeats a suite may ask for: cases × repeats stays far from overflow.
+  static let maximumRepeat = 1_000
+
+  /// What suites may refer to in the project: manage.yaml's providers, and the tasks a
+  /// `task:` suite runs (read only when a suite names one).
+  public struct Project {
+    public var providers: ProjectProviders
+    public var tasks: () throws -> TaskRegistry
+
+    public init(providers: ProjectProviders = ProjectProviders(), tasks: @escaping () throws -> TaskRegistry = { TaskRegistry() }) {
+      self.providers = providers
+      self.tasks = tasks
+    }
+  }
   static let scorerTypes = ["equals", "contains", "icontains", "regex", "one_of", "is_json", "json_schema", "json_fields", "levenshtein", "token_f1", "latency", "llm_judge"]
 
   /// The suite in `path`, named after the file.
-  public static func load(path: String, displayPath: String, app: String?, projectDirectory: String) throws -> Suite {
+  public static func load(
+    path: String, displayPath: String, app: String?, projectDirectory: String, project: Project = Project()
+  ) throws -> Suite {
+    let providers = project.providers
     guard let root = try YAMLFile.load(path: path, displayPath: displayPath), let entries = root.entries else {
       throw EvalsError("\(displayPath):1:1: a suite file is a mapping with provider, prompt, cases and scorers")
     }
@@ -30,28 +47,72 @@ public enum SuiteLoader {
         hint: (Suggestion.closest(to: entry.key, in: keys).map { "Did you mean '\($0)'? " } ?? "") + "Keys: " + keys.joined(separator: ", ") + ".")
     }
     let folder = (path as NSString).deletingLastPathComponent
-    guard let providerNode = root["provider"] else { throw EvalsError("\(root.location): the suite has no provider", hint: "Add `provider: {type: command, command: [...]}`.") }
-    let provider = try self.provider(providerNode, folder: folder, projectDirectory: projectDirectory)
-    guard let promptNode = root["prompt"], let prompt = promptNode.string else {
-      throw EvalsError("\(root["prompt"]?.location ?? root.location): the suite needs a `prompt:` text", hint: "Use {{name}} for a case's vars.")
+    var provider: Provider
+    var prompt = ""
+    var task: (name: String, llm: LLMTask)?
+    var named: NamedProvider?
+    if let taskNode = root["task"] {
+      // The production task's provider, system prompt, prompt and schema: not a copy of them.
+      for key in ["provider", "prompt"] where root[key] != nil {
+        throw EvalsError("\(root.entries!.first { $0.key == key }!.keyLocation): a suite with `task:` uses the task's \(key); remove `\(key):`")
+      }
+      let found = try self.task(taskNode, in: project.tasks())
+      task = found
+      named = found.llm.provider
+      provider = found.llm.provider.provider
+    } else {
+      guard let providerNode = root["provider"] else {
+        throw EvalsError("\(root.location): the suite has no provider", hint: "Add `provider: {type: command, command: [...]}`, a name from manage.yaml's providers:, or `task: APP.TASK`.")
+      }
+      if let name = providerNode.string, providers.byName[name] != nil || !ProviderLoader.types.contains(name) {
+        named = try providers.named(name, at: providerNode.location)
+      }
+      provider = try self.provider(providerNode, folder: folder, projectDirectory: projectDirectory, providers: providers)
+      guard let promptNode = root["prompt"], let text = promptNode.string else {
+        throw EvalsError("\(root["prompt"]?.location ?? root.location): the suite needs a `prompt:` text", hint: "Use {{name}} for a case's vars.")
+      }
+      prompt = text
     }
     guard let casesNode = root["cases"] else { throw EvalsError("\(root.location): the suite has no cases") }
-    let cases = try self.cases(casesNode, folder: folder, displayFolder: (displayPath as NSString).deletingLastPathComponent, projectDirectory: projectDirectory)
-    let scorers = try (root["scorers"]?.items ?? []).map { try scorer($0, folder: folder, projectDirectory: projectDirectory) }
+    let cases = try self.cases(casesNode, folder: folder, displayFolder: (displayPath as NSString).deletingLastPathComponent, projectDirectory: projectDirectory, providers: providers)
+    let scorers = try (root["scorers"]?.items ?? []).map { try scorer($0, folder: folder, projectDirectory: projectDirectory, providers: providers) }
     var suite = Suite(
       name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension, provider: provider, prompt: prompt,
       cases: cases, scorers: scorers)
     suite.app = app
     suite.file = displayPath
+    suite.task = task
+    suite.namedProvider = named
+    // A task's output_schema is the first check of its answers, as in production.
+    if let schema = task?.llm.outputSchema { suite.scorers.insert(Scorer(.jsonSchema(schema), name: "output_schema"), at: 0) }
     suite.description = root["description"]?.string ?? ""
     if let node = root["threshold"] { suite.threshold = try fraction(node, "threshold") }
     if let node = root["repeat"] {
-      guard case .int(let count) = node.value, count >= 1 else { throw EvalsError("\(node.location): 'repeat' must be a whole number, 1 or more") }
+      guard case .int(let count) = node.value, (1...maximumRepeat).contains(count) else {
+        throw EvalsError("\(node.location): 'repeat' must be a whole number from 1 to \(maximumRepeat)")
+      }
       suite.repeatCount = count
     }
     // Every case's prompt must render: a missing var is found now, not case by case later.
-    for evalCase in cases { _ = try PromptTemplate.render(prompt, evalCase) }
+    for evalCase in cases { _ = try suite.request(for: evalCase) }
     return suite
+  }
+
+  /// The task `APP.TASK` (or `TASK`) names; it must be an llm task.
+  private static func task(_ node: YAMLNode, in registry: TaskRegistry) throws -> (name: String, llm: LLMTask) {
+    guard let text = node.string, !text.isEmpty else { throw EvalsError("\(node.location): 'task' names an llm task, as `task: documents.extract_guidance`") }
+    let parts = text.split(separator: ".", maxSplits: 1).map(String.init)
+    let (app, name) = parts.count == 2 && registry.tasks[text] == nil ? (parts[0], parts[1]) : (nil, text)
+    let llmTasks = registry.tasks.values.filter { if case .llm = $0.body { true } else { false } }.map { "\($0.app ?? "?").\($0.name)" }.sorted()
+    guard let found = registry.tasks[name], app == nil || found.app == app else {
+      throw EvalsError(
+        "\(node.location): there is no task '\(text)'" + (Suggestion.closest(to: text, in: llmTasks).map { ". Did you mean '\($0)'?" } ?? ""),
+        hint: llmTasks.isEmpty ? "Declare an llm task in an app's tasks.yaml." : "llm tasks: " + llmTasks.joined(separator: ", ") + ".")
+    }
+    guard case .llm(let llm) = found.body else {
+      throw EvalsError("\(node.location): task '\(text)' is not an llm task; a suite can run only those", hint: "Give the suite a provider and a prompt instead.")
+    }
+    return (found.name, llm)
   }
 
   private static func fraction(_ node: YAMLNode, _ name: String) throws -> Double {
@@ -65,95 +126,16 @@ public enum SuiteLoader {
     return number
   }
 
-  private static func provider(_ node: YAMLNode, folder: String, projectDirectory: String) throws -> Provider {
-    guard let type = node["type"]?.string ?? node.string else {
-      throw EvalsError("\(node.location): the provider needs a type: command, recorded, echo, http")
+  /// A provider written out, or the name of one in manage.yaml's `providers:` (`provider: haiku`).
+  private static func provider(_ node: YAMLNode, folder: String, projectDirectory: String, providers: ProjectProviders) throws -> Provider {
+    // A name in manage.yaml wins over a type of the same name (`recorded` may be both).
+    if let name = node.string, providers.byName[name] != nil || !ProviderLoader.types.contains(name) {
+      return try providers.named(name, at: node.location).provider
     }
-    switch type {
-    case "echo": return .echo
-    case "command":
-      guard let items = node["command"]?.items, !items.isEmpty else {
-        throw EvalsError("\(node.location): a command provider needs `command: [program, argument, …]`")
-      }
-      // One rule for every relative path in a suite: it is relative to the suite's folder. A
-      // command's argument that names a file there (`classify.py`, `./bin/x`) is that file; one
-      // written as a path (with a /) that is not there is an error naming where it looked; any
-      // other word (a program on PATH, a flag) is passed as written.
-      var argv = items.map(\.scalarText)
-      for (index, item) in zip(items.indices, items) where !argv[index].hasPrefix("/") && !argv[index].hasPrefix("-") && !argv[index].isEmpty {
-        let candidate = ((folder as NSString).appendingPathComponent(argv[index]) as NSString).standardizingPath
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue {
-          argv[index] = candidate
-        } else if argv[index].contains("/") {
-          throw EvalsError("\(item.location): \(argv[index]) not found (looked for \(candidate))", hint: "Paths in a suite are relative to the suite file's folder.")
-        }
-      }
-      var timeout: Double?
-      if let text = node["timeout"]?.scalarText {
-        guard let seconds = DurationText.seconds(text) else { throw EvalsError("\(node["timeout"]!.location): 'timeout' must be \(DurationText.expectation)") }
-        timeout = seconds
-      }
-      let input = node["input"]?.string ?? "stdin"
-      guard input == "stdin" || input == "argument" else { throw EvalsError("\(node["input"]!.location): 'input' is stdin or argument") }
-      return .command(argv, promptAsArgument: input == "argument", timeout: timeout, workingDirectory: projectDirectory)
-    case "recorded":
-      guard let fileNode = node["file"], let file = fileNode.string else { throw EvalsError("\(node.location): a recorded provider needs `file: answers.jsonl`") }
-      let full = (folder as NSString).appendingPathComponent(file)
-      guard let text = try? String(contentsOfFile: full, encoding: .utf8) else {
-        throw EvalsError("\(fileNode.location): cannot read \(file)", hint: "The path is relative to the suite file.")
-      }
-      var answers: [String: String] = [:]
-      for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-        guard case .dict(let record)? = try? ModelValue(json: String(line)), let output = record["output"] else {
-          throw EvalsError("\(file):\(index + 1):1: each line is a JSON object with \"output\" and \"case_id\" or \"prompt\"")
-        }
-        let value = Scorer.text(output)
-        if case .text(let id)? = record["case_id"] { answers["case:" + id] = value }
-        if case .text(let prompt)? = record["prompt"] { answers["prompt:" + prompt] = value }
-      }
-      return .recorded(answers)
-    case "http":
-      guard let formatText = node["format"]?.string, let format = HTTPProvider.Format(rawValue: formatText) else {
-        throw EvalsError("\(node["format"]?.location ?? node.location): an http provider needs `format: openai` or `format: anthropic`")
-      }
-      guard let model = node["model"]?.scalarText else { throw EvalsError("\(node.location): an http provider needs `model:`") }
-      let base = node["base_url"]?.string ?? (format == .openai ? "https://api.openai.com" : "https://api.anthropic.com")
-      guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https" else {
-        throw EvalsError("\(node["base_url"]?.location ?? node.location): 'base_url' must be an http:// or https:// URL")
-      }
-      var http = HTTPProvider(format: format, baseURL: url, model: model)
-      http.system = node["system"]?.string
-      http.temperature = node["temperature"].flatMap { JSONCompare.number(ModelValue(node: $0)) }
-      http.maxTokens = node["max_tokens"].flatMap { JSONCompare.number(ModelValue(node: $0)) }.map { Int($0) }
-      if let variable = node["api_key_env"]?.string {
-        guard ProcessInfo.processInfo.environment[variable] != nil else {
-          throw EvalsError("\(node["api_key_env"]!.location): the environment variable \(variable) is not set", hint: "Export the API key as \(variable), or put it in .env.")
-        }
-        http.apiKeyVariable = variable
-      }
-      if let text = node["timeout"]?.scalarText {
-        guard let seconds = DurationText.seconds(text) else { throw EvalsError("\(node["timeout"]!.location): 'timeout' must be \(DurationText.expectation)") }
-        http.timeout = seconds
-      }
-      if let retries = node["retries"], case .int(let count) = retries.value { http.retries = max(count, 0) }
-      if let caNode = node["ca_file"] {
-        guard let file = caNode.string else { throw EvalsError("\(caNode.location): 'ca_file' must be a path to a PEM file") }
-        let path = file.hasPrefix("/") ? file : (folder as NSString).appendingPathComponent(file)
-        guard FileManager.default.isReadableFile(atPath: path) else {
-          throw EvalsError("\(caNode.location): cannot read \(file)", hint: "The path is relative to the suite file.")
-        }
-        http.caFile = path
-      }
-      return .http(http)
-    default:
-      throw EvalsError(
-        "\(node.location): unknown provider type '\(type)'",
-        hint: (Suggestion.closest(to: type, in: ["command", "recorded", "echo", "http"]).map { "Did you mean '\($0)'? " } ?? "") + "Types: command, recorded, echo, http.")
-    }
+    return try ProviderLoader.provider(node, folder: folder, projectDirectory: projectDirectory)
   }
 
-  private static func cases(_ node: YAMLNode, folder: String, displayFolder: String, projectDirectory: String) throws -> [EvalCase] {
+  private static func cases(_ node: YAMLNode, folder: String, displayFolder: String, projectDirectory: String, providers: ProjectProviders) throws -> [EvalCase] {
     if let file = node.string {
       let full = (folder as NSString).appendingPathComponent(file)
       let display = (displayFolder as NSString).appendingPathComponent(file)
@@ -176,14 +158,14 @@ public enum SuiteLoader {
         guard case .dict(let fields) = ModelValue(node: vars) else { throw EvalsError("\(vars.location): 'vars' must be a mapping") }
         evalCase.vars = fields
       }
-      evalCase.scorers = try (item["scorers"]?.items ?? []).map { try scorer($0, folder: folder, projectDirectory: projectDirectory) }
+      evalCase.scorers = try (item["scorers"]?.items ?? []).map { try scorer($0, folder: folder, projectDirectory: projectDirectory, providers: providers) }
       evalCase.tags = item["tags"]?.items?.map(\.scalarText) ?? []
       if let node = item["threshold"] { evalCase.threshold = try fraction(node, "threshold") }
       return evalCase
     }
   }
 
-  static func scorer(_ node: YAMLNode, folder: String, projectDirectory: String = "/") throws -> Scorer {
+  static func scorer(_ node: YAMLNode, folder: String, projectDirectory: String = "/", providers: ProjectProviders = ProjectProviders()) throws -> Scorer {
     guard let type = node["type"]?.string ?? node.string else {
       throw EvalsError("\(node.location): a scorer needs a type", hint: "Types: " + scorerTypes.joined(separator: ", ") + ".")
     }
@@ -248,7 +230,7 @@ public enum SuiteLoader {
       guard let judgeNode = node["provider"] else {
         throw EvalsError("\(node.location): an llm_judge scorer needs `provider:`, the model that grades")
       }
-      scorer = Scorer(.llmJudge(rubric: rubric, judge: try provider(judgeNode, folder: folder, projectDirectory: projectDirectory)), name: type)
+      scorer = Scorer(.llmJudge(rubric: rubric, judge: try provider(judgeNode, folder: folder, projectDirectory: projectDirectory, providers: providers)), name: type)
       scorer.threshold = 0.5
     default:
       throw EvalsError(

@@ -67,7 +67,9 @@ public struct WorkerCommand: ManageCommand {
     environment["MANAGE_PROJECT_DIR"] = project.settings.projectDirectory
     // A task that runs manage itself (evals.run) finds the same settings.
     if let file = project.settings.file { environment["MANAGE_SETTINGS"] = file }
-    let worker = Worker(queue: project.queue, tasks: project.tasks, options: options, environment: environment) { line in
+    let schema = project.tasks.needsSchema ? try context.registry().loadSchema() : nil
+    let gates = ProviderGates(database: project.settings.database, displayName: project.settings.databaseDisplay)
+    let worker = Worker(queue: project.queue, tasks: project.tasks, options: options, environment: environment, schema: schema, gates: gates) { line in
       guard verbosity >= 1 else { return }
       console.printError("[\(CivilDateTime.now().iso.prefix(19))] \(line)")
     }

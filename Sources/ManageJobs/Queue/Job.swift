@@ -28,8 +28,11 @@ public struct Job: Sendable {
   public var createdAt: CivilDateTime?
   public var updatedAt: CivilDateTime?
   public var finishedAt: CivilDateTime?
+  /// What runs of an llm or webhook task did (prompt, answer, tokens, the row written, each
+  /// failed attempt's error, a webhook's status); null for other tasks.
+  public var details: ModelValue
 
-  static let columns = "id, task, queue, payload, state, priority, attempts, max_retries, run_at, lease_owner, lease_expires_at, unique_key, last_error, result, created_at, updated_at, finished_at"
+  static let columns = "id, task, queue, payload, state, priority, attempts, max_retries, run_at, lease_owner, lease_expires_at, unique_key, last_error, result, created_at, updated_at, finished_at, details"
 
   init(row: Row) {
     func time(_ index: Int) -> CivilDateTime? { row[index].string.flatMap { CivilDateTime(iso: Substring($0)) } }
@@ -50,6 +53,7 @@ public struct Job: Sendable {
     createdAt = time(14)
     updatedAt = time(15)
     finishedAt = time(16)
+    details = row[17].string.flatMap { try? ModelValue(json: $0) } ?? .null
   }
 
   /// The job as JSON fields, for `--format json`.
@@ -62,6 +66,7 @@ public struct Job: Sendable {
       ("unique_key", uniqueKey.map(ModelValue.text) ?? .null), ("payload", payload), ("result", result),
       ("last_error", .text(lastError)), ("created_at", createdAt.map(ModelValue.datetime) ?? .null),
       ("updated_at", updatedAt.map(ModelValue.datetime) ?? .null), ("finished_at", finishedAt.map(ModelValue.datetime) ?? .null),
+      ("details", details),
     ])
   }
 }

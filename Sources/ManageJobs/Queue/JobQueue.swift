@@ -147,11 +147,16 @@ public final class JobQueue {
 
   /// Records outcomes in one transaction. A job whose lease another worker has taken over
   /// (this worker was presumed dead) is left to that worker.
-  public func record(_ outcomes: [(Int64, Outcome)], owner: String) throws {
+  /// `details` replaces a job's `details` where given (llm and webhook tasks).
+  public func record(_ outcomes: [(Int64, Outcome)], owner: String, details: [Int64: ModelValue] = [:]) throws {
     guard !outcomes.isEmpty else { return }
     let moment = SQLValue.text(now().iso)
     try connection.transaction(.immediate) {
       for (id, outcome) in outcomes {
+        if let value = details[id] {
+          try connection.run(
+            "UPDATE jobs_job SET details = ? WHERE id = ? AND lease_owner = ? AND state = 'running'", [.text(value.jsonText), .integer(id), .text(owner)])
+        }
         switch outcome {
         case .succeeded(let result):
           try connection.run(
@@ -171,6 +176,46 @@ public final class JobQueue {
             [moment, .integer(id), .text(owner)])
         }
       }
+    }
+  }
+
+  /// What `complete` did.
+  public enum Completion {
+    /// The write and the job's success were committed together; the write's answer.
+    case committed(ModelValue)
+    /// The write failed and was rolled back (nothing written, the job untouched).
+    case writeFailed(Error)
+    /// Another worker holds the job now (this one was presumed dead): nothing was done.
+    case leaseLost
+  }
+
+  /// A success whose effect is a write: in one transaction, the job is checked to be still
+  /// `owner`'s, `write` runs, and the job is marked succeeded with `result` and `details`. A
+  /// worker killed at any moment leaves either neither (the job runs again) or both — never a
+  /// write with the job still pending, so a retry cannot write twice.
+  public func complete(
+    _ id: Int64, owner: String, result: ModelValue, details: ModelValue, write: (Connection) throws -> ModelValue
+  ) throws -> Completion {
+    let moment = SQLValue.text(now().iso)
+    return try connection.transaction(.immediate) {
+      guard try connection.scalar(
+        "SELECT 1 FROM jobs_job WHERE id = ? AND lease_owner = ? AND state = 'running'", [.integer(id), .text(owner)]) != nil
+      else { return .leaseLost }
+      let wrote: ModelValue
+      do {
+        wrote = try connection.savepoint("manage_task_write") { try write(connection) }
+      } catch {
+        return .writeFailed(error)
+      }
+      var merged = details
+      if case .dict(var fields) = details {
+        fields["wrote"] = wrote
+        merged = .dict(fields)
+      }
+      try connection.run(
+        "UPDATE jobs_job SET state = 'succeeded', result = ?, details = ?, last_error = '', lease_owner = NULL, lease_expires_at = NULL, finished_at = ?, updated_at = ? WHERE id = ?",
+        [.text(result.jsonText), .text(merged.jsonText), moment, moment, .integer(id)])
+      return .committed(wrote)
     }
   }
 

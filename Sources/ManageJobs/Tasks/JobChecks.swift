@@ -10,7 +10,7 @@ public enum JobChecks {
     let registry: TaskRegistry
     do {
       registry = try TaskRegistry(registry: input.registry)
-    } catch let error as JobsError {
+    } catch let error as ManageError {
       let (location, message) = split(error.message, relativeTo: input.settings)
       return [CheckMessage(.error, "jobs.E001", message, hint: error.hint, object: "tasks", at: location)]
     }

@@ -1,7 +1,7 @@
 import ManageCore
 
-/// A task jobs can run: a command from an app's tasks.yaml, or a Swift closure registered
-/// through `TaskRegistry`, with its retry policy.
+/// A task jobs can run: a command, an llm call or a webhook from an app's tasks.yaml, or a
+/// Swift closure registered through `TaskRegistry`, with its retry policy.
 public struct TaskDefinition: Sendable {
   /// How the delay grows between attempts.
   public enum Backoff: String, Sendable, CaseIterable {
@@ -17,6 +17,10 @@ public struct TaskDefinition: Sendable {
     case command([String], workingDirectory: String)
     /// A Swift function from payload to result.
     case closure(@Sendable (ModelValue) async throws -> ModelValue)
+    /// Ask a provider for JSON, check it, write a row (`llm:` in tasks.yaml).
+    case llm(LLMTask)
+    /// POST the payload to a URL, signed (`webhook:` in tasks.yaml).
+    case webhook(WebhookTask)
   }
 
   /// How a command task talks to its program.

@@ -8,11 +8,15 @@ public struct TaskRegistry: Sendable {
   public init() {}
 
   /// The tasks of every installed app, plus `extra` Swift tasks.
+  /// An llm task's provider is one of manage.yaml's `providers:`, and its models are checked
+  /// against the project's (read only when some task is an llm task).
   public init(registry: AppRegistry, extra: [TaskDefinition] = []) throws {
+    var providers: ProjectProviders?
     for app in registry.apps {
       guard let file = app.tasksFile else { continue }
       let display = registry.settings.display(file)
-      for task in try TasksFileLoader.load(app: app, path: file, displayPath: display, projectDirectory: registry.settings.projectDirectory) {
+      if providers == nil { providers = try ProjectProviders(settings: registry.settings) }
+      for task in try TasksFileLoader.load(app: app, path: file, displayPath: display, projectDirectory: registry.settings.projectDirectory, providers: providers!) {
         if let existing = tasks[task.name] {
           throw JobsError(
             "\(task.declaredAt.location.map { "\($0): " } ?? "")task '\(task.name)' is declared twice",
@@ -22,7 +26,16 @@ public struct TaskRegistry: Sendable {
       }
     }
     for task in extra { try register(task) }
+    if tasks.values.contains(where: { if case .llm = $0.body { true } else { false } }) {
+      let schema = try registry.loadSchema()
+      for task in tasks.values {
+        if case .llm(let llm) = task.body { try LLMTaskLoader.check(llm, name: task.name, schema: schema) }
+      }
+    }
   }
+
+  /// Whether some task reads or writes the project's models (so a worker needs the schema).
+  public var needsSchema: Bool { tasks.values.contains { if case .llm = $0.body { true } else { false } } }
 
   /// Adds a Swift task.
   public mutating func register(_ task: TaskDefinition) throws {

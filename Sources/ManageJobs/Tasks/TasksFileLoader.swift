@@ -18,9 +18,11 @@ import ManageCore
 ///
 /// Every mistake is reported with file:line:col and a hint.
 enum TasksFileLoader {
+  static let kinds = ["command", "llm", "webhook"]
   static let options = ["command", "protocol", "queue", "max_retries", "retry_delay", "backoff", "timeout", "priority", "unique", "description"]
+    + LLMTaskLoader.options.dropFirst() + WebhookTaskLoader.options.dropFirst() + ["llm", "webhook"]
 
-  static func load(app: AppConfig, path: String, displayPath: String, projectDirectory: String) throws -> [TaskDefinition] {
+  static func load(app: AppConfig, path: String, displayPath: String, projectDirectory: String, providers: ProjectProviders = ProjectProviders()) throws -> [TaskDefinition] {
     guard let root = try YAMLFile.load(path: path, displayPath: displayPath) else { return [] }
     guard let top = root.entries else {
       throw JobsError("\(root.location): tasks.yaml must be a mapping with a 'tasks' key", hint: "Write `tasks:` and the tasks under it.")
@@ -32,10 +34,10 @@ enum TasksFileLoader {
     guard let entries = tasks.entries else {
       throw JobsError("\(tasks.location): 'tasks' must map task names to their settings, not be \(tasks.kindDescription)")
     }
-    return try entries.map { try task($0, app: app, projectDirectory: projectDirectory) }
+    return try entries.map { try task($0, app: app, projectDirectory: projectDirectory, providers: providers) }
   }
 
-  private static func task(_ entry: YAMLEntry, app: AppConfig, projectDirectory: String) throws -> TaskDefinition {
+  private static func task(_ entry: YAMLEntry, app: AppConfig, projectDirectory: String, providers: ProjectProviders) throws -> TaskDefinition {
     let name = entry.key
     guard name.split(separator: ".").allSatisfy({ Identifier.isValid(String($0)) }) else {
       throw JobsError("\(entry.keyLocation): '\(name)' is not a valid task name", hint: "Use letters, digits and underscores.")
@@ -49,33 +51,31 @@ enum TasksFileLoader {
         "\(setting.keyLocation): unknown task option '\(setting.key)'",
         hint: (suggestion.map { "Did you mean '\($0)'? " } ?? "") + "Known: " + options.joined(separator: ", ") + ".")
     }
-    guard let commandNode = entry.value["command"] else {
-      throw JobsError("\(entry.keyLocation): task '\(name)' has no command", hint: "Add `command: [program, argument]`.")
-    }
-    var argv: [String]
-    if let items = commandNode.items {
-      argv = try items.map {
-        switch $0.value {
-        case .list, .map, .null: throw JobsError("\($0.location): command arguments must be text, not \($0.kindDescription)")
-        default: return $0.scalarText
-        }
+    let kinds = settings.filter { Self.kinds.contains($0.key) }
+    guard kinds.count == 1 else {
+      if kinds.count > 1 {
+        throw JobsError("\(kinds[1].keyLocation): task '\(name)' has both `\(kinds[0].key):` and `\(kinds[1].key):`", hint: "A task is one of command, llm or webhook.")
       }
-    } else if let text = commandNode.string {
-      argv = ["/bin/sh", "-c", text]
-    } else {
-      throw JobsError("\(commandNode.location): 'command' must be a list of arguments or a string")
+      throw JobsError("\(entry.keyLocation): task '\(name)' has no command", hint: "Add `command: [program, argument]`, `llm: {provider: NAME}` or `webhook: {url: …}`.")
     }
-    guard let program = argv.first, !program.isEmpty else { throw JobsError("\(commandNode.location): 'command' is empty") }
-    // A relative program is the app's own script when it exists there.
-    if program.contains("/") && !program.hasPrefix("/"), let directory = app.directory, Path.exists(Path.join(directory, program)) {
-      argv[0] = Path.join(directory, program)
+    let kindOptions: [String]
+    var task: TaskDefinition
+    switch kinds[0].key {
+    case "llm":
+      task = TaskDefinition(name: name, body: .llm(try LLMTaskLoader.load(entry.value, name: name, providers: providers)))
+      kindOptions = LLMTaskLoader.options
+    case "webhook":
+      task = TaskDefinition(name: name, body: .webhook(try WebhookTaskLoader.load(entry.value, name: name)))
+      kindOptions = WebhookTaskLoader.options
+    default:
+      task = TaskDefinition(name: name, body: .command(try command(entry.value["command"]!, app: app), workingDirectory: projectDirectory))
+      kindOptions = ["command", "protocol"]
     }
-    for index in argv.indices.dropFirst() where !argv[index].hasPrefix("/") && !argv[index].hasPrefix("-") {
-      if let directory = app.directory, argv[index].contains("/"), Path.exists(Path.join(directory, argv[index])) {
-        argv[index] = Path.join(directory, argv[index])
-      }
+    // The options of one kind mean nothing on another: said, not ignored.
+    let foreign = Set(LLMTaskLoader.options + WebhookTaskLoader.options + ["command", "protocol"]).subtracting(kindOptions)
+    for setting in settings where foreign.contains(setting.key) {
+      throw JobsError("\(setting.keyLocation): '\(setting.key)' is not an option of a \(kinds[0].key) task", hint: "\(kinds[0].key) tasks take: " + kindOptions.joined(separator: ", ") + " and the common options.")
     }
-    var task = TaskDefinition(name: name, body: .command(argv, workingDirectory: projectDirectory))
     task.app = app.label
     task.declaredAt = DeclaredAt(entry.keyLocation)
     if let node = entry.value["queue"] {
@@ -117,7 +117,34 @@ enum TasksFileLoader {
     return task
   }
 
-  private static func duration(_ node: YAMLNode, _ name: String) throws -> Double {
+  private static func command(_ commandNode: YAMLNode, app: AppConfig) throws -> [String] {
+    var argv: [String]
+    if let items = commandNode.items {
+      argv = try items.map {
+        switch $0.value {
+        case .list, .map, .null: throw JobsError("\($0.location): command arguments must be text, not \($0.kindDescription)")
+        default: return $0.scalarText
+        }
+      }
+    } else if let text = commandNode.string {
+      argv = ["/bin/sh", "-c", text]
+    } else {
+      throw JobsError("\(commandNode.location): 'command' must be a list of arguments or a string")
+    }
+    guard let program = argv.first, !program.isEmpty else { throw JobsError("\(commandNode.location): 'command' is empty") }
+    // A relative program is the app's own script when it exists there.
+    if program.contains("/") && !program.hasPrefix("/"), let directory = app.directory, Path.exists(Path.join(directory, program)) {
+      argv[0] = Path.join(directory, program)
+    }
+    for index in argv.indices.dropFirst() where !argv[index].hasPrefix("/") && !argv[index].hasPrefix("-") {
+      if let directory = app.directory, argv[index].contains("/"), Path.exists(Path.join(directory, argv[index])) {
+        argv[index] = Path.join(directory, argv[index])
+      }
+    }
+    return argv
+  }
+
+  static func duration(_ node: YAMLNode, _ name: String) throws -> Double {
     let text: String
     switch node.value {
     case .int(let number): text = String(number)

@@ -52,8 +52,24 @@ public final class Worker: @unchecked Sendable {
   let random: () -> Double
   let environment: [String: String]
 
+  /// The project's models, for llm tasks' input and write; nil when no task needs them.
+  let schema: ProjectSchema?
+  /// The shared limits of providers and tasks; nil for none.
+  let gates: ProviderGates?
+
+  /// A run's end, handed from its thread to the main loop.
+  private struct Finished {
+    var id: Int64
+    var outcome: JobQueue.Outcome
+    var words: String
+    /// The job's new `details` (llm and webhook tasks).
+    var details: ModelValue?
+    /// A write to commit with the job's success (llm tasks), on the main loop's connection.
+    var write: (@Sendable (Connection) throws -> ModelValue)?
+  }
+
   private let lock = NSLock()
-  private var finished: [(Int64, JobQueue.Outcome, String)] = []
+  private var finished: [Finished] = []
   private let wake = DispatchSemaphore(value: 0)
   private var running: [Int64: (job: Job, started: Date, pid: pid_t?)] = [:]
   /// `protocol: jsonl` processes waiting for their next job, by task.
@@ -61,9 +77,12 @@ public final class Worker: @unchecked Sendable {
 
   public init(
     queue: JobQueue, tasks: TaskRegistry, options: Options = Options(), environment: [String: String] = ProcessInfo.processInfo.environment,
+    schema: ProjectSchema? = nil, gates: ProviderGates? = nil,
     log: @escaping (String) -> Void = { _ in }, random: @escaping () -> Double = { Double.random(in: 0..<1) }
   ) {
     self.queue = queue
+    self.schema = schema
+    self.gates = gates
     self.tasks = tasks
     self.options = options
     self.log = log
@@ -140,6 +159,23 @@ public final class Worker: @unchecked Sendable {
           finish(job, .failure("\(error)"), retryable: true)
         }
       }
+    case .llm(let llm):
+      runLLM(job, task: task, llm: llm)
+    case .webhook(let webhook):
+      var configured = webhook
+      configured.timeout = task.timeout ?? webhook.timeout
+      let webhook = configured
+      let thread = Thread { [self] in
+        let delivery = webhook.deliver(job, environment: environment)
+        let details = mergedDetails(job, delivery.details, error: delivery.error)
+        if let error = delivery.error {
+          finish(job, .failure(error), retryable: delivery.retryable, details: details)
+        } else {
+          finish(job, .success(.dict(OrderedDictionary([("status", .int(Int64(delivery.status ?? 0)))]))), retryable: true, details: details)
+        }
+      }
+      thread.stackSize = 1 << 20
+      thread.start()
     case .command(let argv, let directory) where task.commandProtocol == .jsonl:
       runOverJSONLines(job, task: task, argv: argv, directory: directory)
     case .command(let argv, let directory):
@@ -220,6 +256,72 @@ public final class Worker: @unchecked Sendable {
     thread.start()
   }
 
+  /// An llm task's run: the input row is read and the prompt rendered here, on the main
+  /// loop's connection; the provider is asked on the job's thread; the write is committed
+  /// with the job's success back on the main loop (`recordFinished`).
+  private func runLLM(_ job: Job, task: TaskDefinition, llm: LLMTask) {
+    guard let schema else {
+      finish(job, .failure("this worker was started without the project's models, which llm tasks need"), retryable: true)
+      return
+    }
+    let prepared: LLMAttempt
+    do {
+      prepared = try llm.prepare(job, schema: schema, connection: queue.connection)
+    } catch {
+      // The input row is gone, or a template names what the row lacks: asking again will not mend it.
+      let message = (error as? ManageError)?.message ?? "\(error)"
+      finish(job, .failure(message), retryable: false, details: mergedDetails(job, [], error: message))
+      return
+    }
+    let gate = gates?.gate(provider: llm.provider, task: task.name, taskLimits: llm.limits, timeout: task.timeout)
+    let thread = Thread { [self] in
+      let attempt = llm.ask(prepared, environment: environment, gate: gate)
+      let details = mergedDetails(job, attempt.details, error: attempt.error)
+      if let error = attempt.error {
+        finish(job, .failure(error), retryable: true, details: details)
+        return
+      }
+      let output = attempt.output ?? .null
+      guard let write = llm.write else {
+        finish(job, .success(output), retryable: true, details: details)
+        return
+      }
+      finish(job, .success(output), retryable: true, details: details) { connection in
+        try llm.perform(write, attempt, schema: schema, connection: connection)
+      }
+    }
+    thread.stackSize = 1 << 20
+    thread.start()
+  }
+
+  /// `details` with its newest attempt marked failed with `error` (a write rolled back).
+  private static func settingLastAttemptError(_ details: ModelValue, _ error: String) -> ModelValue {
+    guard case .dict(var fields) = details, case .list(var attempts)? = fields["attempts"], case .dict(var last)? = attempts.last else { return details }
+    last["error"] = .text(error)
+    attempts[attempts.count - 1] = .dict(last)
+    fields["attempts"] = .list(attempts)
+    fields["wrote"] = nil
+    return .dict(fields)
+  }
+
+  /// The job's `details` with this attempt's fields on top and the attempt added to its
+  /// `attempts` list (each with its error, so a page shows why every failed attempt failed).
+  private func mergedDetails(_ job: Job, _ fields: [(String, ModelValue)], error: String?) -> ModelValue {
+    var details: OrderedDictionary
+    if case .dict(let existing) = job.details { details = existing } else { details = OrderedDictionary() }
+    for key in ["prompt", "system", "answer", "output", "tokens_in", "tokens_out", "latency_ms", "status", "response", "url", "wrote"] { details[key] = nil }
+    for (key, value) in fields { details[key] = value }
+    var entry = OrderedDictionary([("attempt", .int(Int64(job.attempts))), ("at", .datetime(queue.now()))])
+    for (key, value) in fields where ["tokens_in", "tokens_out", "latency_ms", "status"].contains(key) { entry[key] = value }
+    entry["error"] = error.map(ModelValue.text) ?? .null
+    var attempts: [ModelValue] = []
+    if case .list(let earlier)? = details["attempts"] { attempts = earlier }
+    attempts.append(.dict(entry))
+    // Past fifty attempts the oldest go: a job retried a thousand times keeps a readable row.
+    details["attempts"] = .list(Array(attempts.suffix(50)))
+    return .dict(details)
+  }
+
   private func tail(_ text: String) -> String {
     let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !trimmed.isEmpty else { return "" }
@@ -232,39 +334,69 @@ public final class Worker: @unchecked Sendable {
   }
 
   /// Called on the job's thread: turns the result into an outcome for the main loop.
-  private func finish(_ job: Job, _ result: RunResult, retryable: Bool) {
+  private func finish(
+    _ job: Job, _ result: RunResult, retryable: Bool, details: ModelValue? = nil, write: (@Sendable (Connection) throws -> ModelValue)? = nil
+  ) {
     let outcome: JobQueue.Outcome
     let words: String
     switch result {
     case .success(let value):
       outcome = .succeeded(value)
-      words = "succeeded"
+      words = write == nil ? "succeeded" : "succeeded, wrote"
     case .failure(let error):
-      if retryable, job.attempts <= job.maxRetries, let task = tasks.tasks[job.task] {
-        let delay = task.retryDelay(afterAttempt: job.attempts, random: random())
-        let at = CivilDateTime(microsecondsSinceEpoch: queue.now().microsecondsSinceEpoch + Int64(delay * 1_000_000))
-        outcome = .failed(error, retryAt: at)
-        words = "failed, retry in \(DurationText.format(delay)): \(error.prefix(200))"
-      } else {
-        outcome = .failed(error, retryAt: nil)
-        words = "failed, dead: \(error.prefix(200))"
-      }
+      (outcome, words) = failure(job, error, retryable: retryable)
     }
-    lock.withLock { finished.append((job.id, outcome, words)) }
+    lock.withLock { finished.append(Finished(id: job.id, outcome: outcome, words: words, details: details, write: write)) }
     wake.signal()
   }
 
+  /// A failed attempt: retried at the task's backoff while attempts remain, else dead.
+  private func failure(_ job: Job, _ error: String, retryable: Bool) -> (JobQueue.Outcome, String) {
+    if retryable, job.attempts <= job.maxRetries, let task = tasks.tasks[job.task] {
+      let delay = task.retryDelay(afterAttempt: job.attempts, random: random())
+      let at = CivilDateTime(microsecondsSinceEpoch: queue.now().microsecondsSinceEpoch + Int64(delay * 1_000_000))
+      return (.failed(error, retryAt: at), "failed, retry in \(DurationText.format(delay)): \(error.prefix(200))")
+    }
+    return (.failed(error, retryAt: nil), "failed, dead: \(error.prefix(200))")
+  }
+
   private func recordFinished(_ summary: inout Summary) throws {
-    let batch: [(Int64, JobQueue.Outcome, String)] = lock.withLock {
+    let batch: [Finished] = lock.withLock {
       defer { finished.removeAll() }
       return finished
     }
     // A job released after the grace period was counted and given back already; its killed
     // run finishing afterwards is not an outcome (it counted twice after a second SIGTERM).
-    let current = batch.filter { item in lock.withLock { running[item.0] != nil } }
+    var current = batch.filter { item in lock.withLock { running[item.id] != nil } }
     guard !current.isEmpty else { return }
-    try queue.record(current.map { ($0.0, $0.1) }, owner: owner)
-    for (id, outcome, words) in current {
+    // Writes commit one job at a time, each with its job's success; a write that fails
+    // (the model's answer broke a field's rule) is rolled back and becomes a failed attempt.
+    var committed: Set<Int64> = []
+    var lost: Set<Int64> = []
+    for index in current.indices {
+      guard let write = current[index].write, case .succeeded(let result) = current[index].outcome else { continue }
+      let item = current[index]
+      switch try queue.complete(item.id, owner: owner, result: result, details: item.details ?? .null, write: write) {
+      case .committed: committed.insert(item.id)
+      case .leaseLost: lost.insert(item.id)
+      case .writeFailed(let error):
+        let message = "the write failed: " + ((error as? ManageError)?.message ?? "\(error)")
+        guard let job = lock.withLock({ running[item.id]?.job }) else { continue }
+        (current[index].outcome, current[index].words) = failure(job, message, retryable: true)
+        current[index].details = item.details.map { Self.settingLastAttemptError($0, message) }
+      }
+    }
+    let toRecord = current.filter { !committed.contains($0.id) && !lost.contains($0.id) }
+    var details: [Int64: ModelValue] = [:]
+    for item in toRecord { details[item.id] = item.details }
+    try queue.record(toRecord.map { ($0.id, $0.outcome) }, owner: owner, details: details)
+    for item in current {
+      let (id, outcome, words) = (item.id, item.outcome, item.words)
+      if lost.contains(id) {
+        lock.withLock { running[id] = nil }
+        log("job \(id): another worker holds it now (this one was presumed dead); its run here is not recorded")
+        continue
+      }
       let entry = lock.withLock { running.removeValue(forKey: id) }
       let seconds = entry.map { Date().timeIntervalSince($0.started) } ?? 0
       if let job = entry?.job {

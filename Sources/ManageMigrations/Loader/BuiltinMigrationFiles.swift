@@ -255,6 +255,51 @@ enum BuiltinMigrationFiles {
         }
         """#
       ),
+      (
+        "0003_limit_slot_job_details",
+        #"""
+        {
+          "dependencies": [["jobs", "0002_job_jobs_job_state_idx"]],
+          "operations": [
+            {
+              "op": "CreateModel",
+              "name": "Limit",
+              "fields": [
+                ["id", {"type": "big_auto", "primary_key": true}],
+                ["name", {"type": "char", "max_length": 200, "unique": true}],
+                ["tokens", {"type": "float", "default": 0}],
+                ["refilled_at", {"type": "datetime", "null": true, "blank": true}],
+                ["paused_until", {"type": "datetime", "null": true, "blank": true}]
+              ]
+            },
+            {
+              "op": "CreateModel",
+              "name": "Slot",
+              "fields": [
+                ["id", {"type": "big_auto", "primary_key": true}],
+                ["name", {"type": "char", "max_length": 200}],
+                ["holder", {"type": "char", "max_length": 200}],
+                ["expires_at", {"type": "datetime"}]
+              ],
+              "options": {"indexes": [{"fields": ["name", "expires_at"], "name": "jobs_slot_name_idx"}]}
+            },
+            {"op": "AddField", "model": "Job", "name": "details", "field": {"type": "json", "null": true, "blank": true}}
+          ]
+        }
+        """#
+      ),
+      (
+        "0004_remove_limit_tokens_remove_limit_refilled_at",
+        #"""
+        {
+          "dependencies": [["jobs", "0003_limit_slot_job_details"]],
+          "operations": [
+            {"op": "RemoveField", "model": "Limit", "name": "tokens"},
+            {"op": "RemoveField", "model": "Limit", "name": "refilled_at"}
+          ]
+        }
+        """#
+      ),
     ],
     "sessions": [
       (

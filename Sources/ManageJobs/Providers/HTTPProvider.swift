@@ -21,9 +21,15 @@ public struct HTTPProvider: Sendable {
   /// A PEM file of certificates to trust for https:// instead of the system's (a private CA).
   public var caFile: String?
 
-  var label: String { "http:\(format.rawValue):\(model)@\(baseURL.absoluteString)" }
+  public init(format: Format, baseURL: URL, model: String) {
+    self.format = format
+    self.baseURL = baseURL
+    self.model = model
+  }
 
-  func answer(_ prompt: String, environment: [String: String]) throws -> ProviderAnswer {
+  public var label: String { "http:\(format.rawValue):\(model)@\(baseURL.absoluteString)" }
+
+  public func answer(_ prompt: String, environment: [String: String], gate: ProviderGate? = nil) throws -> ProviderAnswer {
     let started = Date()
     let key = apiKeyVariable.flatMap { environment[$0] ?? ProcessInfo.processInfo.environment[$0] }
     var body: [(String, ModelValue)] = [("model", .text(model))]
@@ -52,8 +58,10 @@ public struct HTTPProvider: Sendable {
     while true {
       let response: HTTPClient.Response
       do {
+        try gate?.enter()
+        defer { gate?.leave() }
         response = try HTTPClient.post(url, headers: headers, body: payload, timeout: timeout, caFile: caFile)
-      } catch let error as EvalsError where error.exitCode == 1 && error.retryable && attempt < retries {
+      } catch let error as ProviderError where error.exitCode == 1 && error.retryable && attempt < retries {
         attempt += 1
         Thread.sleep(forTimeInterval: backoff(attempt))
         continue
@@ -64,14 +72,17 @@ public struct HTTPProvider: Sendable {
       }
       let message = Self.errorMessage(text)
       if Self.isQuotaError(text) {
-        throw EvalsError("HTTP \(response.status) (quota, not retried): \(message)", exitCode: 1)
+        throw ProviderError("HTTP \(response.status) (quota, not retried): \(message)", exitCode: 1)
       }
       let retryable = [408, 409, 429].contains(response.status) || (500...599).contains(response.status)
       guard retryable, attempt < retries else {
-        throw EvalsError("HTTP \(response.status) after \(attempt + 1) attempt(s): \(message)", exitCode: 1)
+        throw ProviderError("HTTP \(response.status) after \(attempt + 1) attempt(s): \(message)", exitCode: 1)
       }
       attempt += 1
-      Thread.sleep(forTimeInterval: Self.retryAfter(response.headers) ?? backoff(attempt))
+      let wait = Self.retryAfter(response.headers)
+      // A 429 that says how long holds every caller of this provider back, not just this one.
+      if response.status == 429, let wait { gate?.pause(seconds: wait) }
+      Thread.sleep(forTimeInterval: wait ?? backoff(attempt))
     }
   }
 
@@ -82,11 +93,18 @@ public struct HTTPProvider: Sendable {
   }
 
   /// What the server asked for: `retry-after-ms` (OpenAI), else `retry-after` in seconds.
+  /// At most `longestPause`: a server's header is untrusted input, and `inf` or 1e300 seconds
+  /// would stall a worker for good.
   static func retryAfter(_ headers: [String: String]) -> Double? {
-    if let milliseconds = headers["retry-after-ms"].flatMap(Double.init) { return milliseconds / 1000 }
-    if let seconds = headers["retry-after"].flatMap(Double.init) { return seconds }
-    return nil
+    var seconds: Double?
+    if let milliseconds = headers["retry-after-ms"].flatMap(Double.init) { seconds = milliseconds / 1000 }
+    else if let value = headers["retry-after"].flatMap(Double.init) { seconds = value }
+    guard let seconds, seconds.isFinite, seconds >= 0 else { return nil }
+    return min(seconds, longestPause)
   }
+
+  /// The longest wait a retry-after header can ask for.
+  public static let longestPause: Double = 600
 
   static func isQuotaError(_ body: String) -> Bool {
     body.contains("insufficient_quota") || body.contains("credit balance is too low") || body.contains("billing_hard_limit")
@@ -100,7 +118,7 @@ public struct HTTPProvider: Sendable {
   }
 
   private func parse(_ text: String, latency: Double) throws -> ProviderAnswer {
-    guard case .dict(let reply)? = try? ModelValue(json: text) else { throw EvalsError("the reply is not JSON: \(text.prefix(200))", exitCode: 1) }
+    guard case .dict(let reply)? = try? ModelValue(json: text) else { throw ProviderError("the reply is not JSON: \(text.prefix(200))", exitCode: 1) }
     var output: String?
     var tokensIn: Int?
     var tokensOut: Int?
@@ -125,7 +143,7 @@ public struct HTTPProvider: Sendable {
         tokensOut = usage["output_tokens"]?.integer.map(Int.init)
       }
     }
-    guard let output else { throw EvalsError("the reply has no answer text: \(text.prefix(200))", exitCode: 1) }
+    guard let output else { throw ProviderError("the reply has no answer text: \(text.prefix(200))", exitCode: 1) }
     return ProviderAnswer(output: output, latency: latency, tokensIn: tokensIn, tokensOut: tokensOut)
   }
 }

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import ManageCore
-import ManageJobs
+
 
 /// What a provider answered for one prompt.
 public struct ProviderAnswer: Sendable {
@@ -81,27 +81,30 @@ public enum Provider: Sendable {
 
   /// The answer for `prompt` (case `caseID`); throws the provider's error, which counts as an
   /// error, not a failure.
-  public func answer(_ prompt: String, caseID: String, environment: [String: String]) throws -> ProviderAnswer {
+  public func answer(_ prompt: String, caseID: String, environment: [String: String], gate: ProviderGate? = nil) throws -> ProviderAnswer {
     let started = Date()
     switch self {
     case .echo:
       return ProviderAnswer(output: prompt, latency: Date().timeIntervalSince(started) * 1000)
     case .http(let provider):
-      return try provider.answer(prompt, environment: environment)
+      return try provider.answer(prompt, environment: environment, gate: gate)
     case .recorded(let answers):
       guard let output = answers["case:" + caseID] ?? answers["prompt:" + prompt] else {
-        throw EvalsError("no recorded answer for case '\(caseID)'", exitCode: 1)
+        let shown = prompt.count > 80 ? prompt.prefix(80) + "…" : Substring(prompt)
+        throw ProviderError(caseID.isEmpty ? "no recorded answer for the prompt '\(shown)'" : "no recorded answer for case '\(caseID)'", exitCode: 1)
       }
       return ProviderAnswer(output: output, latency: 0)
     case .command(let argv, let asArgument, let timeout, let directory):
+      try gate?.enter()
+      defer { gate?.leave() }
       let result = try CommandRunner.run(
         asArgument ? argv + [prompt] : argv, workingDirectory: directory, input: asArgument ? "" : prompt,
         environment: environment, timeout: timeout)
       let latency = Date().timeIntervalSince(started) * 1000
-      if result.timedOut { throw EvalsError("the provider timed out after \(Int((timeout ?? 0) * 1000)) ms", exitCode: 1) }
+      if result.timedOut { throw ProviderError("the provider timed out after \(Int((timeout ?? 0) * 1000)) ms", exitCode: 1) }
       guard result.status == 0 else {
         let tail = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines).suffix(500)
-        throw EvalsError("the provider exited with status \(result.status)" + (tail.isEmpty ? "" : ": \(tail)"), exitCode: 1)
+        throw ProviderError("the provider exited with status \(result.status)" + (tail.isEmpty ? "" : ": \(tail)"), exitCode: 1)
       }
       return ProviderAnswer(output: result.stdout, latency: latency)
     }

@@ -5,8 +5,8 @@ import ManageCore
 /// enum, const, properties, required, additionalProperties (false or a schema), items,
 /// minItems/maxItems, minimum/maximum, exclusiveMinimum/exclusiveMaximum, minLength/maxLength,
 /// pattern, anyOf/oneOf/allOf.
-enum JSONSchemaValidator {
-  static func problems(_ value: ModelValue, schema: ModelValue, at path: String = "$") -> [String] {
+public enum JSONSchemaValidator {
+  public static func problems(_ value: ModelValue, schema: ModelValue, at path: String = "$") -> [String] {
     guard case .dict(let rules) = schema else { return [] }
     var found: [String] = []
     if let type = rules["type"] {

@@ -5,19 +5,19 @@ import Foundation
 /// close`, Content-Length or chunked replies, over plain TCP for `http://` or TLS on the
 /// system's OpenSSL for `https://` (certificates checked against the system's trust store or a
 /// suite's `ca_file`, the name against the host).
-enum HTTPClient {
-  struct Response {
-    var status: Int
+public enum HTTPClient {
+  public struct Response: Sendable {
+    public var status: Int
     /// Header names in lower case.
-    var headers: [String: String]
-    var body: Data
+    public var headers: [String: String]
+    public var body: Data
   }
 
-  static func post(_ url: URL, headers: [(String, String)], body: Data, timeout: Double, caFile: String? = nil) throws -> Response {
+  public static func post(_ url: URL, headers: [(String, String)], body: Data, timeout: Double, caFile: String? = nil) throws -> Response {
     guard let scheme = url.scheme, scheme == "http" || scheme == "https" else {
-      throw EvalsError("\(url.absoluteString): only http:// and https:// endpoints are supported", exitCode: 2)
+      throw ProviderError("\(url.absoluteString): only http:// and https:// endpoints are supported", exitCode: 2)
     }
-    guard let host = url.host else { throw EvalsError("\(url.absoluteString) has no host", exitCode: 2) }
+    guard let host = url.host else { throw ProviderError("\(url.absoluteString) has no host", exitCode: 2) }
     let secure = scheme == "https"
     let port = url.port ?? (secure ? 443 : 80)
     let socketFD = try connect(host: host, port: port, timeout: timeout)
@@ -28,7 +28,7 @@ enum HTTPClient {
       var verifyFailed: Int32 = 0
       tls = manage_tls_connect(socketFD, host, caFile, &verifyFailed, &reason, reason.count)
       guard tls != nil else {
-        var error = EvalsError(
+        var error = ProviderError(
           "https://\(host):\(port): \(String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))", exitCode: 1)
         if verifyFailed != 0 {
           error.retryable = false
@@ -58,7 +58,7 @@ enum HTTPClient {
       return sent
     }
     guard written == request.count else {
-      throw EvalsError("the request to \(host):\(port) failed: \(String(cString: strerror(errno)))", exitCode: 1)
+      throw ProviderError("the request to \(host):\(port) failed: \(String(cString: strerror(errno)))", exitCode: 1)
     }
     var received = Data()
     var buffer = [UInt8](repeating: 0, count: 65536)
@@ -66,7 +66,7 @@ enum HTTPClient {
       let count = tls.map { manage_tls_read($0, &buffer, buffer.count) } ?? recv(socketFD, &buffer, buffer.count, 0)
       if count > 0 { received.append(contentsOf: buffer[0..<count]) } else if count == 0 { break } else {
         if tls == nil && errno == EINTR { continue }
-        throw EvalsError("no answer from \(host):\(port) within \(Int(timeout)) s", exitCode: 1)
+        throw ProviderError("no answer from \(host):\(port) within \(Int(timeout)) s", exitCode: 1)
       }
     }
     return try parse(received)
@@ -77,27 +77,27 @@ enum HTTPClient {
     var hints = addrinfo(ai_flags: 0, ai_family: AF_UNSPEC, ai_socktype: Int32(SOCK_STREAM.rawValue), ai_protocol: 0, ai_addrlen: 0, ai_addr: nil, ai_canonname: nil, ai_next: nil)
     var found: UnsafeMutablePointer<addrinfo>?
     guard getaddrinfo(host, String(port), &hints, &found) == 0, let first = found else {
-      throw EvalsError("cannot resolve \(host)", exitCode: 1)
+      throw ProviderError("cannot resolve \(host)", exitCode: 1)
     }
     defer { freeaddrinfo(found) }
     let socketFD = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
-    guard socketFD >= 0 else { throw EvalsError("cannot open a socket: \(String(cString: strerror(errno)))", exitCode: 1) }
+    guard socketFD >= 0 else { throw ProviderError("cannot open a socket: \(String(cString: strerror(errno)))", exitCode: 1) }
     var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
     setsockopt(socketFD, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     setsockopt(socketFD, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     guard Glibc.connect(socketFD, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
       let reason = String(cString: strerror(errno))
       close(socketFD)
-      throw EvalsError("cannot connect to \(host):\(port): \(reason)", exitCode: 1)
+      throw ProviderError("cannot connect to \(host):\(port): \(reason)", exitCode: 1)
     }
     return socketFD
   }
 
   static func parse(_ data: Data) throws -> Response {
-    guard let split = data.range(of: Data("\r\n\r\n".utf8)) else { throw EvalsError("the server's reply is not HTTP", exitCode: 1) }
+    guard let split = data.range(of: Data("\r\n\r\n".utf8)) else { throw ProviderError("the server's reply is not HTTP", exitCode: 1) }
     let head = String(decoding: data[..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
     let statusParts = head.first?.split(separator: " ") ?? []
-    guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw EvalsError("the server's reply has no status", exitCode: 1) }
+    guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw ProviderError("the server's reply has no status", exitCode: 1) }
     var headers: [String: String] = [:]
     for line in head.dropFirst() {
       guard let colon = line.firstIndex(of: ":") else { continue }

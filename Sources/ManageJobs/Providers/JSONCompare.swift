@@ -1,8 +1,8 @@
 import ManageCore
 
 /// JSON equality that treats 1 and 1.0 alike and ignores key order.
-enum JSONCompare {
-  static func number(_ value: ModelValue) -> Double? {
+public enum JSONCompare {
+  public static func number(_ value: ModelValue) -> Double? {
     switch value {
     case .int(let n): Double(n)
     case .double(let d): d
@@ -11,7 +11,7 @@ enum JSONCompare {
     }
   }
 
-  static func equal(_ a: ModelValue, _ b: ModelValue) -> Bool {
+  public static func equal(_ a: ModelValue, _ b: ModelValue) -> Bool {
     if let x = number(a), let y = number(b) { return x == y }
     switch (a, b) {
     case (.list(let x), .list(let y)), (.tuple(let x), .tuple(let y)), (.list(let x), .tuple(let y)), (.tuple(let x), .list(let y)):
@@ -24,7 +24,7 @@ enum JSONCompare {
   }
 
   /// Numbers within an absolute or relative tolerance; anything else equal.
-  static func close(_ a: ModelValue, _ b: ModelValue, tolerance: Double, relative: Double) -> Bool {
+  public static func close(_ a: ModelValue, _ b: ModelValue, tolerance: Double, relative: Double) -> Bool {
     if let x = number(a), let y = number(b) {
       return abs(x - y) <= max(tolerance, relative * abs(y)) + 1e-12
     }
