@@ -380,7 +380,7 @@ _manage_jobs() {
     done
     case "$sub" in
         "")
-            if [[ "$cur" == -* ]]; then _manage_reply "--help --settings -v --verbosity --no-color --force-color --traceback"; else _manage_reply "cancel list purge retry show"; fi
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --settings -v --verbosity --no-color --force-color --traceback"; else _manage_reply "cancel list purge retry schedule show"; fi
             return ;;
         cancel)
             case "$prev" in
@@ -451,6 +451,16 @@ _manage_jobs() {
                 0) _manage_reply "$(_manage_values jobs)" ;;
                 *) COMPREPLY=() ;;
             esac
+            return ;;
+        schedule)
+            case "$prev" in
+                --next) _manage_files; return ;;
+                --format) _manage_reply "text json"; return ;;
+                --settings) _manage_files "yaml|yml"; return ;;
+                -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+            esac
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --next --format --settings -v --verbosity --no-color --force-color --traceback"; return; fi
+            COMPREPLY=()
             return ;;
         show)
             case "$prev" in
@@ -771,7 +781,7 @@ _manage_worker() {
         -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        _manage_reply "--help --queue --concurrency --burst --max-jobs --lease --grace --settings -v --verbosity --no-color --force-color --traceback"
+        _manage_reply "--help --queue --concurrency --burst --max-jobs --lease --grace --no-schedules --settings -v --verbosity --no-color --force-color --traceback"
         return
     fi
     COMPREPLY=()

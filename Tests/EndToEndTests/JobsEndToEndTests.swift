@@ -283,3 +283,53 @@ struct JobsEndToEndTests {
     #expect(warned.stderr.contains("work/tasks.yaml:2:3: work.sync: (jobs.W001) Task 'sync' runs 'no-such-program-here', which is not on PATH."))
   }
 }
+
+/// `schedule:` and `every:`: any number of workers, each tick enqueued once.
+@Suite("jobs: schedules", .serialized)
+struct JobsScheduleEndToEndTests {
+  @Test func threeWorkersEnqueueEachTickOfEveryTwoSecondsOnce() throws {
+    let project = try TemporaryDirectory()
+    try project.write("manage.yaml", "installed_apps: [jobs, work]\ntime_zone: Europe/Paris\n")
+    try project.write("work/tasks.yaml", """
+      tasks:
+        tick:
+          command: [/bin/true]
+          every: 2s
+        nightly:
+          command: [/bin/true]
+          schedule: "30 2 * * *"
+      """)
+    #expect(try Manage.run(["migrate", "-v", "0"], in: project.path).status == 0)
+    let started = Date()
+    let workers = try (0..<3).map { try Manage.start(["worker"], in: project.path, output: project.path + "/w\($0)") }
+    usleep(10_000_000)
+    for worker in workers { kill(worker, SIGTERM) }
+    for worker in workers { #expect(Manage.wait(worker) == 0) }
+    let elapsed = Date().timeIntervalSince(started)
+    let connection = try Connection(path: project.path + "/db.sqlite3")
+    let ticks = try connection.query("SELECT unique_key, count(*) FROM jobs_job WHERE task = 'tick' GROUP BY unique_key")
+    #expect(ticks.allSatisfy { $0[1].int == 1 }, "a tick was enqueued twice: \(ticks.map { $0[0].string ?? "" })")
+    // One tick per two seconds the workers ran (the first at start), whichever worker saw it.
+    #expect(ticks.count >= 4 && Double(ticks.count) <= elapsed / 2 + 2, "\(ticks.count) ticks in \(elapsed) s")
+    #expect(try connection.scalar("SELECT count(*) FROM jobs_job WHERE task = 'tick' AND state = 'succeeded'")?.int ?? 0 >= ticks.count - 1)
+    // The nightly run missed while no worker ran is enqueued once, not once per worker.
+    #expect(try connection.scalar("SELECT count(*) FROM jobs_job WHERE task = 'nightly'")?.int == 1)
+    let listed = try Manage.run(["jobs", "schedule"], in: project.path)
+    #expect(listed.status == 0)
+    #expect(listed.stdout.contains("next run (Europe/Paris)"), "\(listed.stdout)")
+    #expect(listed.stdout.contains("nightly  30 2 * * * (Europe/Paris)"), "\(listed.stdout)")
+    #expect(listed.stdout.contains(" 02:30:00"), "\(listed.stdout)")
+    // A restart after downtime: still one nightly job, the tick of last night.
+    #expect(try Manage.run(["worker", "--burst"], in: project.path).status == 0)
+    #expect(try connection.scalar("SELECT count(*) FROM jobs_job WHERE task = 'nightly'")?.int == 1)
+  }
+
+  @Test func aBadScheduleIsAnErrorAtItsPlace() throws {
+    let project = try TemporaryDirectory()
+    try project.write("manage.yaml", "installed_apps: [jobs, work]\n")
+    try project.write("work/tasks.yaml", "tasks:\n  t:\n    command: [/bin/true]\n    schedule: \"*/15 * * *\"\n")
+    let result = try Manage.run(["check"], in: project.path)
+    #expect(result.status != 0)
+    #expect((result.stdout + result.stderr).contains("work/tasks.yaml:4:15: tasks: (jobs.E001) schedule '*/15 * * *': a cron schedule has 5 fields"), "\(result.stdout)\(result.stderr)")
+  }
+}

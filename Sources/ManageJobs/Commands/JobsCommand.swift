@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import ManageCore
 
-/// `manage jobs list|show|retry|cancel|purge`: what the operator needs to see and do.
+/// `manage jobs list|show|retry|cancel|purge|schedule`: what the operator needs to see and do.
 public struct JobsCommand: ManageCommand {
   public static let configuration = CommandConfiguration(
     commandName: "jobs",
-    abstract: "Lists, shows, retries, cancels and purges queued jobs.",
-    subcommands: [JobsListCommand.self, JobsShowCommand.self, JobsRetryCommand.self, JobsCancelCommand.self, JobsPurgeCommand.self],
+    abstract: "Lists, shows, retries, cancels and purges queued jobs, and shows the schedules.",
+    subcommands: [JobsListCommand.self, JobsShowCommand.self, JobsRetryCommand.self, JobsCancelCommand.self, JobsPurgeCommand.self, JobsScheduleCommand.self],
     defaultSubcommand: JobsListCommand.self)
   public static let group = "jobs"
 

@@ -14,7 +14,9 @@ public struct WorkerCommand: ManageCommand {
       Each job is leased for --lease and the lease renewed while it runs; a job whose worker \
       was killed is claimed again once its lease expires, and that run counts as an attempt. \
       SIGTERM or Ctrl-C stops claiming and gives running jobs --grace to finish; a second one \
-      stops at once. Running jobs that are left are killed and put back in the queue.
+      stops at once. Running jobs that are left are killed and put back in the queue. Every \
+      worker also enqueues the runs of tasks with `schedule:` or `every:` (each tick once, \
+      however many workers there are); --no-schedules leaves that to others.
       """)
   public static let group = "jobs"
 
@@ -36,6 +38,9 @@ public struct WorkerCommand: ManageCommand {
   @Option(help: "How long running jobs get to finish after a stop (30s).")
   var grace = "30s"
 
+  @Flag(help: "Do not enqueue scheduled tasks' runs (another worker does).")
+  var noSchedules = false
+
   @OptionGroup(title: "Global Options")
   public var global: GlobalOptions
 
@@ -53,6 +58,7 @@ public struct WorkerCommand: ManageCommand {
     options.concurrency = concurrency
     options.burst = burst
     options.maxJobs = maxJobs
+    options.schedules = !noSchedules
     guard let leaseSeconds = DurationText.seconds(lease), leaseSeconds >= 1 else {
       throw UsageError("--lease must be a duration of at least 1s, such as 30s")
     }

@@ -1,3 +1,4 @@
+import Foundation
 import ManageCore
 
 /// The durable queue in the project's database (`jobs_job`): enqueue, claim with a lease,
@@ -88,6 +89,28 @@ public final class JobQueue {
       }
       return outcomes
     }
+  }
+
+  /// Enqueues `task`'s run for the schedule tick `tick` unless one was ever enqueued (in any
+  /// state: a finished tick is not run again), in one IMMEDIATE transaction, so of any number
+  /// of schedulers exactly one adds it. Returns the new job's id, or nil when it existed.
+  public func enqueueTick(_ task: TaskDefinition, tick: CivilDateTime) throws -> Int64? {
+    let key = TaskSchedule.uniqueKey(task: task.name, tick: Date(timeIntervalSince1970: Double(tick.microsecondsSinceEpoch) / 1_000_000))
+    let moment = now()
+    return try connection.transaction(.immediate) {
+      guard try connection.scalar("SELECT 1 FROM jobs_job WHERE unique_key = ? LIMIT 1", [.text(key)]) == nil else { return nil }
+      var request = Request(task: task, payload: .dict(OrderedDictionary([("scheduled_for", .datetime(tick))])))
+      request.uniqueKey = key
+      try connection.run(Self.insertSQL, insertArguments(request, at: moment))
+      return connection.lastInsertRowID
+    }
+  }
+
+  /// The newest job of a schedule's ticks for `task`, if any.
+  public func lastTick(of task: String) throws -> Job? {
+    try connection.query(
+      "SELECT \(Job.columns) FROM jobs_job WHERE task = ? AND unique_key LIKE ? ORDER BY id DESC LIMIT 1", [.text(task), .text("schedule:\(task):%")]
+    ).first.map(Job.init)
   }
 
   /// Takes up to `limit` runnable jobs (ready, scheduled or retrying whose time has come, and

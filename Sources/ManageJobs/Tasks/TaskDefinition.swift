@@ -50,6 +50,8 @@ public struct TaskDefinition: Sendable {
   /// Priorities a task, an enqueue or the API may give (Oban's are 0–9; wider, but bounded so
   /// every comparison and sum on them is safe).
   public static let priorities = -1_000_000...1_000_000
+  /// When the task runs on its own (`schedule:` or `every:`); nil for on demand only.
+  public var schedule: TaskSchedule?
   /// Whether enqueues without an explicit unique key deduplicate on the payload.
   public var unique = false
   /// The app that declares it (nil for Swift tasks).

@@ -1,3 +1,4 @@
+import Foundation
 import ManageCore
 
 /// Every task the project knows: those in the installed apps' tasks.yaml files, then Swift
@@ -16,7 +17,10 @@ public struct TaskRegistry: Sendable {
       guard let file = app.tasksFile else { continue }
       let display = registry.settings.display(file)
       if providers == nil { providers = try ProjectProviders(settings: registry.settings) }
-      for task in try TasksFileLoader.load(app: app, path: file, displayPath: display, projectDirectory: registry.settings.projectDirectory, providers: providers!) {
+      let zone = TimeZone(identifier: registry.settings.timeZone) ?? TimeZone(identifier: "UTC")!
+      for task in try TasksFileLoader.load(
+        app: app, path: file, displayPath: display, projectDirectory: registry.settings.projectDirectory, providers: providers!, timeZone: zone)
+      {
         if let existing = tasks[task.name] {
           throw JobsError(
             "\(task.declaredAt.location.map { "\($0): " } ?? "")task '\(task.name)' is declared twice",
@@ -33,6 +37,9 @@ public struct TaskRegistry: Sendable {
       }
     }
   }
+
+  /// The tasks that run on a schedule, by name.
+  public var scheduled: [TaskDefinition] { tasks.values.filter { $0.schedule != nil }.sorted { $0.name < $1.name } }
 
   /// Whether some task reads or writes the project's models (so a worker needs the schema).
   public var needsSchema: Bool { tasks.values.contains { if case .llm = $0.body { true } else { false } } }

@@ -1,3 +1,4 @@
+import Foundation
 import ManageCore
 
 /// Reads an app's tasks.yaml:
@@ -20,9 +21,12 @@ import ManageCore
 enum TasksFileLoader {
   static let kinds = ["command", "llm", "webhook"]
   static let options = ["command", "protocol", "queue", "max_retries", "retry_delay", "backoff", "timeout", "priority", "unique", "description"]
-    + LLMTaskLoader.options.dropFirst() + WebhookTaskLoader.options.dropFirst() + ["llm", "webhook"]
+    + LLMTaskLoader.options.dropFirst() + WebhookTaskLoader.options.dropFirst() + ["llm", "webhook", "schedule", "every"]
 
-  static func load(app: AppConfig, path: String, displayPath: String, projectDirectory: String, providers: ProjectProviders = ProjectProviders()) throws -> [TaskDefinition] {
+  static func load(
+    app: AppConfig, path: String, displayPath: String, projectDirectory: String, providers: ProjectProviders = ProjectProviders(),
+    timeZone: TimeZone = TimeZone(identifier: "UTC")!
+  ) throws -> [TaskDefinition] {
     guard let root = try YAMLFile.load(path: path, displayPath: displayPath) else { return [] }
     guard let top = root.entries else {
       throw JobsError("\(root.location): tasks.yaml must be a mapping with a 'tasks' key", hint: "Write `tasks:` and the tasks under it.")
@@ -34,10 +38,10 @@ enum TasksFileLoader {
     guard let entries = tasks.entries else {
       throw JobsError("\(tasks.location): 'tasks' must map task names to their settings, not be \(tasks.kindDescription)")
     }
-    return try entries.map { try task($0, app: app, projectDirectory: projectDirectory, providers: providers) }
+    return try entries.map { try task($0, app: app, projectDirectory: projectDirectory, providers: providers, timeZone: timeZone) }
   }
 
-  private static func task(_ entry: YAMLEntry, app: AppConfig, projectDirectory: String, providers: ProjectProviders) throws -> TaskDefinition {
+  private static func task(_ entry: YAMLEntry, app: AppConfig, projectDirectory: String, providers: ProjectProviders, timeZone: TimeZone) throws -> TaskDefinition {
     let name = entry.key
     guard name.split(separator: ".").allSatisfy({ Identifier.isValid(String($0)) }) else {
       throw JobsError("\(entry.keyLocation): '\(name)' is not a valid task name", hint: "Use letters, digits and underscores.")
@@ -105,6 +109,22 @@ enum TasksFileLoader {
     if let node = entry.value["unique"] {
       guard case .bool(let flag) = node.value else { throw JobsError("\(node.location): 'unique' must be true or false") }
       task.unique = flag
+    }
+    switch (entry.value["schedule"], entry.value["every"]) {
+    case (let cron?, let every?):
+      throw JobsError("\(every.location): task '\(name)' has both `schedule:` (\(cron.scalarText)) and `every:`", hint: "Keep one.")
+    case (let cron?, nil):
+      guard let text = cron.string else { throw JobsError("\(cron.location): 'schedule' must be a cron expression in quotes, such as \"*/15 * * * *\"") }
+      do {
+        task.schedule = .cron(try CronExpression(text), timeZone)
+      } catch let problem as CronExpression.Problem {
+        throw JobsError("\(cron.location): schedule '\(text)': \(problem.message)", hint: "Five fields: minute hour day-of-month month day-of-week, such as \"*/15 * * * *\" or \"0 9 * * mon-fri\".")
+      }
+    case (nil, let every?):
+      let seconds = try duration(every, "every")
+      guard seconds >= TaskSchedule.shortestInterval else { throw JobsError("\(every.location): 'every' must be at least 1s, not \(every.scalarText)") }
+      task.schedule = .every(seconds)
+    case (nil, nil): break
     }
     if let node = entry.value["protocol"] {
       guard let text = node.string, let value = TaskDefinition.CommandProtocol(rawValue: text) else {

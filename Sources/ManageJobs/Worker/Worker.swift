@@ -23,6 +23,8 @@ public final class Worker: @unchecked Sendable {
     public var idleInterval: Double = 0.5
     /// Seconds running jobs get to finish after a stop.
     public var grace: Double = 30
+    /// Enqueue the ticks of scheduled tasks (any number of workers may: each tick is one job).
+    public var schedules = true
 
     public init() {}
   }
@@ -100,6 +102,7 @@ public final class Worker: @unchecked Sendable {
     var summary = Summary()
     var claimedCount = 0
     var lastHeartbeat = Date()
+    var lastScheduleCheck = Date.distantPast
     var stopRequestedAt: Date?
     while true {
       try recordFinished(&summary)
@@ -113,6 +116,10 @@ public final class Worker: @unchecked Sendable {
           try releaseRunning(&summary)
           break
         }
+      }
+      if options.schedules && stopRequestedAt == nil && Date().timeIntervalSince(lastScheduleCheck) >= 1 {
+        try enqueueDueTicks()
+        lastScheduleCheck = Date()
       }
       if Date().timeIntervalSince(lastHeartbeat) >= options.lease / 3 {
         try queue.renew(runningIDs, owner: owner, lease: options.lease)
@@ -134,6 +141,23 @@ public final class Worker: @unchecked Sendable {
     try recordFinished(&summary)
     for process in lock.withLock({ defer { idleProcesses = [:] }; return idleProcesses.values.flatMap { $0 } }) { process.stop() }
     return summary
+  }
+
+  /// The tick each scheduled task last had enqueued (by this worker or another).
+  private var enqueuedTicks: [String: Date] = [:]
+
+  /// Enqueues each scheduled task's latest due tick, once: after downtime only the newest
+  /// missed tick runs, not one per missed tick.
+  private func enqueueDueTicks() throws {
+    let now = Date(timeIntervalSince1970: Double(queue.now().microsecondsSinceEpoch) / 1_000_000)
+    for task in tasks.scheduled {
+      guard let schedule = task.schedule, let tick = schedule.previous(atOrBefore: now), enqueuedTicks[task.name] != tick else { continue }
+      let moment = CivilDateTime(microsecondsSinceEpoch: Int64((tick.timeIntervalSince1970 * 1_000_000).rounded()))
+      if let id = try queue.enqueueTick(task, tick: moment) {
+        log("scheduled job \(id) \(task.name) for \(moment.iso.prefix(19)) UTC (\(schedule.description))")
+      }
+      enqueuedTicks[task.name] = tick
+    }
   }
 
   private var runningCount: Int { lock.withLock { running.count } }
