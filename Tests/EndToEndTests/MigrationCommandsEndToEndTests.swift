@@ -39,7 +39,7 @@ struct MigrationCommandsEndToEndTests {
 
     // Post-migrate: content types and Django's four permissions per model.
     let connection = try project.connect()
-    #expect(try connection.scalar("SELECT count(*) FROM django_content_type")?.int == 16)
+    #expect(try connection.scalar("SELECT count(*) FROM django_content_type")?.int == 18, "jobs.Limit and jobs.Slot (jobs.0003) among them")
     #expect(try connection.scalar("SELECT count(*) FROM auth_permission WHERE codename = 'view_post'")?.int == 1)
   }
 

@@ -106,9 +106,11 @@ final class RunningServer {
   let adminToken: String
   let readerToken: String
 
-  init(extraSettings: String = "") throws {
+  /// `prepare` edits the copy before it is migrated (models' `on:` events, say).
+  init(extraSettings: String = "", prepare: ((TemporaryDirectory) throws -> Void)? = nil) throws {
     project = try TemporaryDirectory.copyOfFixture("demo")
     try project.write("manage.yaml", try project.read("manage.yaml") + "password_iterations: 1000\n" + extraSettings)
+    try prepare?(project)
     _ = try Manage.run(["makemigrations", "-v", "0"], in: project.path)
     _ = try Manage.run(["migrate", "-v", "0"], in: project.path)
     let environment = ["DJANGO_SUPERUSER_PASSWORD": "secret-pass-123"]

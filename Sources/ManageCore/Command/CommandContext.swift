@@ -85,7 +85,9 @@ public final class CommandContext {
   /// Opens the project's database.
   public func openDatabase(readOnly: Bool = false) throws -> Connection {
     let settings = try settings()
-    return try Connection(settings.database, displayName: settings.databaseDisplay, readOnly: readOnly)
+    let connection = try Connection(settings.database, displayName: settings.databaseDisplay, readOnly: readOnly)
+    if !readOnly { try ConnectionSetup.apply(registry(), connection) }
+    return connection
   }
 
   /// Runs the system checks and stops the command on an error, as Django does before commands

@@ -22,6 +22,9 @@ public final class Connection {
   public let displayName: String
   /// The statement tracer's receiver, kept alive while tracing.
   var traceBox: StatementTraceBox?
+  /// Enqueues the jobs of models' `on:` events inside the writes' transactions; set by whoever
+  /// opens the connection for a project with the jobs app (CommandContext, the server's pool).
+  public var eventHandler: ModelEventHandler?
 
   /// How a transaction takes its lock. Writers begin IMMEDIATE so they queue on the busy
   /// timeout instead of failing with SQLITE_BUSY when upgrading a read lock.

@@ -124,11 +124,14 @@ struct DeletionCollector {
           }
         }
       }
+      // Rows as they were, for `on: deleted` (cascaded rows too, as Django's post_delete).
+      let gone = ModelEventFiring.wanted(model, .deleted, connection) ? try ModelEventFiring.rows(model, keys: keys, connection) : [:]
       try inChunks(keys) { marks, chunk in
         try connection.run(
           "DELETE FROM \(Identifier.quoted(model.dbTable)) WHERE \(Identifier.quoted(model.primaryKey?.column ?? "id")) IN (\(marks))", chunk)
         add(model.label, connection.changes)
       }
+      for key in keys { if let row = gone[key] { try ModelEventFiring.fire(.deleted, model, row: row, connection) } }
     }
     return DeletionResult(total: counts.reduce(0) { $0 + $1.1 }, perModel: counts.reversed())
   }

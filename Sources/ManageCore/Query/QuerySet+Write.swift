@@ -26,6 +26,11 @@ extension QuerySet {
         try statement.step()
         object.adoptInsertedKey(connection)
       }
+      if ModelEventFiring.wanted(model, .created, connection) {
+        let keys = try objects.map { try $0.pk.sqlValue(for: $0.primaryKeyField) }
+        let rows = try ModelEventFiring.rows(model, keys: keys, connection)
+        for key in keys { if let row = rows[key] { try ModelEventFiring.fire(.created, model, row: row, connection) } }
+      }
     }
     return objects
   }
@@ -68,8 +73,22 @@ extension QuerySet {
     let selection = try compileSubquery(prefix: "u")
     let sql = "UPDATE \(Identifier.quoted(model.dbTable)) SET \(assignments.joined(separator: ", ")) WHERE \(Identifier.quoted(model.primaryKey?.column ?? "id")) IN (\(selection.sql))"
     return try connection.transaction(connection.isInTransaction ? .deferred : .immediate) {
+      // update() sends no signal in Django; an `on: updated` rule runs for it too, with the
+      // fields each row had changed, so no door that writes skips its jobs.
+      guard ModelEventFiring.wanted(model, .updated, connection) else {
+        try connection.run(sql, arguments + selection.arguments)
+        return connection.changes
+      }
+      let keys = try connection.query(selection.sql, selection.arguments).map { $0[0] }
+      let before = try ModelEventFiring.rows(model, keys: keys, connection)
       try connection.run(sql, arguments + selection.arguments)
-      return connection.changes
+      let count = connection.changes
+      let after = try ModelEventFiring.rows(model, keys: keys, connection)
+      for key in keys {
+        guard let old = before[key], let new = after[key] else { continue }
+        try ModelEventFiring.fire(.updated, model, row: new, changed: ModelEventFiring.changed(model, before: old, after: new), connection)
+      }
+      return count
     }
   }
 
@@ -135,17 +154,26 @@ extension ModelInstance {
           }
         }
         if columns.isEmpty { return }
+        let key = try pk.sqlValue(for: primaryKeyField)
+        let before = ModelEventFiring.wanted(model, .updated, connection) ? try ModelEventFiring.rows(model, keys: [key], connection)[key] : nil
         try connection.run(
           "UPDATE \(Identifier.quoted(model.dbTable)) SET \(columns.joined(separator: ", ")) WHERE \(Identifier.quoted(primaryKeyField.column!)) = ?",
-          arguments + [try pk.sqlValue(for: primaryKeyField)])
+          arguments + [key])
         if connection.changes > 0 || updateFields != nil {
           isStored = true
+          if let before, let after = try ModelEventFiring.rows(model, keys: [key], connection)[key] {
+            try ModelEventFiring.fire(.updated, model, row: after, changed: ModelEventFiring.changed(model, before: before, after: after), connection)
+          }
           return
         }
       }
       let (sql, arguments) = try insertStatement(now: now, schema: schema)
       try connection.run(sql, arguments)
       adoptInsertedKey(connection)
+      if ModelEventFiring.wanted(model, .created, connection) {
+        let key = try pk.sqlValue(for: primaryKeyField)
+        if let row = try ModelEventFiring.rows(model, keys: [key], connection)[key] { try ModelEventFiring.fire(.created, model, row: row, connection) }
+      }
     }
   }
 

@@ -42,6 +42,8 @@ public struct ModelSchema: Sendable, Hashable {
   public var constraints: [ConstraintSchema] = []
   public var verboseName: String?
   public var verboseNamePlural: String?
+  /// `on:`: tasks enqueued with the row's writes (ignored by `==`: not part of the table).
+  public var events = ModelEvents()
   public var declaredAt = DeclaredAt(nil)
   /// Where each model option (`ordering`, `unique_together`, …) is written; ignored by `==`.
   public var optionLocations: [String: SourceLocation] {

@@ -15,7 +15,7 @@ public struct ModelsFileLoader {
   ]
   static let modelOptions: Set<String> = [
     "fields", "db_table", "ordering", "indexes", "unique_together", "constraints", "verbose_name",
-    "verbose_name_plural",
+    "verbose_name_plural", "on",
   ]
 
   public init(app: String) { self.app = app }
@@ -127,7 +127,59 @@ public struct ModelsFileLoader {
       model.uniqueTogether = loadUniqueTogether(node, object: object)
     }
     if let node = entry.value["constraints"] { model.constraints = loadConstraints(node, object: object) }
+    if let node = entry.value["on"] {
+      model.events = loadEvents(node, object: object)
+      let names = Set(model.fields.map(\.name))
+      for rule in model.events.rules {
+        for field in rule.changed ?? [] where !names.contains(field) {
+          report(.error, "schema.E013", "`when: {changed: [...]}` names '\(field)', which is not a field of \(name).",
+                 hint: Suggestion.closest(to: field, in: names).map { "Did you mean '\($0)'?" }, object: object, at: rule.location)
+        }
+      }
+    }
     return model
+  }
+
+  /// `on: {created: [...], updated: [...], deleted: [...]}`, each item
+  /// `{enqueue: TASK, payload: {...}, when: {changed: [field, ...]}}`.
+  mutating func loadEvents(_ node: YAMLNode, object: String) -> ModelEvents {
+    var events = ModelEvents()
+    guard let entries = node.entries else {
+      report(.error, "schema.E013", "'on' must map created, updated or deleted to tasks to enqueue, found \(node.kindDescription).",
+             hint: "on: {created: [{enqueue: TASK, payload: {id: \"{{id}}\"}}]}", object: object, at: node.location)
+      return events
+    }
+    for entry in entries {
+      guard let kind = ModelEvents.Kind(rawValue: entry.key) else {
+        report(.error, "schema.E013", "Unknown event '\(entry.key)'.",
+               hint: (Suggestion.closest(to: entry.key, in: ModelEvents.Kind.allCases.map(\.rawValue)).map { "Did you mean '\($0)'? " } ?? "") + "Events: created, updated, deleted.",
+               object: object, at: entry.keyLocation)
+        continue
+      }
+      guard let items = entry.value.items else {
+        report(.error, "schema.E013", "'\(entry.key)' must be a list of {enqueue: TASK, payload: {...}}, found \(entry.value.kindDescription).", object: object, at: entry.value.location)
+        continue
+      }
+      for item in items {
+        guard let fields = item.entries, let taskNode = item["enqueue"], let task = taskNode.string, !task.isEmpty else {
+          report(.error, "schema.E013", "Each '\(entry.key)' item needs `enqueue: TASK`.", object: object, at: item.location)
+          continue
+        }
+        for field in fields where !["enqueue", "payload", "when"].contains(field.key) {
+          report(.error, "schema.E013", "Unknown option '\(field.key)' of an event.", hint: "An event takes enqueue, payload and when.", object: object, at: field.keyLocation)
+        }
+        var rule = ModelEvents.Rule(kind: kind, task: task, payload: item["payload"].map(ModelValue.init(node:)) ?? .dict(OrderedDictionary()), location: taskNode.location)
+        if let when = item["when"] {
+          guard kind == .updated, let changed = when["changed"], let names = stringList(changed, option: "when.changed", object: object) else {
+            report(.error, "schema.E013", kind == .updated ? "`when:` takes `changed: [field, ...]`." : "`when:` applies to updated events only.", object: object, at: when.location)
+            continue
+          }
+          rule.changed = names
+        }
+        events.rules.append(rule)
+      }
+    }
+    return events
   }
 
   mutating func loadIndexes(_ node: YAMLNode, object: String) -> [IndexSchema] {

@@ -66,7 +66,11 @@ public final class JobQueue {
   @discardableResult
   public func enqueue(batch requests: [Request]) throws -> [(id: Int64, existing: Bool)] {
     let moment = now()
-    return try connection.transaction(.immediate) {
+    // Inside a write's transaction (models' `on:` events) the jobs join it as a savepoint.
+    let connection = self.connection
+    let atomic: (() throws -> [(id: Int64, existing: Bool)]) throws -> [(id: Int64, existing: Bool)] = connection.isInTransaction
+      ? { try connection.savepoint("manage_enqueue", $0) } : { try connection.transaction(.immediate, $0) }
+    return try atomic {
       let insert = try connection.prepare(Self.insertSQL)
       var lookup: Statement?
       var outcomes: [(id: Int64, existing: Bool)] = []

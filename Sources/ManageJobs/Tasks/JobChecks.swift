@@ -15,6 +15,16 @@ public enum JobChecks {
       return [CheckMessage(.error, "jobs.E001", message, hint: error.hint, object: "tasks", at: location)]
     }
     var messages: [CheckMessage] = []
+    // Models' `on:` events must enqueue tasks that exist: a typo is found now, not at the
+    // first write (which it would refuse).
+    for model in input.schema.models {
+      for rule in model.events.rules where registry.tasks[rule.task] == nil {
+        messages.append(CheckMessage(
+          .error, "jobs.E002", "\(model.label)'s `on: \(rule.kind.rawValue)` enqueues '\(rule.task)', which is no task.",
+          hint: Suggestion.closest(to: rule.task, in: registry.tasks.keys).map { "Did you mean '\($0)'?" } ?? "Declare it in an app's tasks.yaml.",
+          object: model.label, at: rule.location))
+      }
+    }
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     for task in registry.tasks.values.sorted(by: { $0.name < $1.name }) {
       guard case .command(let argv, _) = task.body, let program = argv.first else { continue }

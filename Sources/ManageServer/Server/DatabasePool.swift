@@ -9,15 +9,22 @@ public final class DatabasePool: @unchecked Sendable {
   private let displayName: String
   private let lock = NSLock()
   private var idle: [Connection] = []
+  /// Set on each connection: the admin's and the API's writes enqueue models' `on:` jobs.
+  private let eventHandler: ModelEventHandler?
 
-  public init(path: String, displayName: String) {
+  public init(path: String, displayName: String, eventHandler: ModelEventHandler? = nil) {
     self.path = path
     self.displayName = displayName
+    self.eventHandler = eventHandler
   }
 
   /// Runs `body` with a connection of its own.
   public func with<T>(_ body: (Connection) throws -> T) throws -> T {
-    let connection = try lock.withLock { idle.popLast() } ?? Connection(path: path, displayName: displayName)
+    let connection = try lock.withLock { idle.popLast() } ?? {
+      let opened = try Connection(path: path, displayName: displayName)
+      opened.eventHandler = eventHandler
+      return opened
+    }()
     defer { lock.withLock { idle.append(connection) } }
     return try body(connection)
   }

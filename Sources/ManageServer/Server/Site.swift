@@ -1,5 +1,6 @@
 import Foundation
 import ManageCore
+import ManageJobs
 
 /// The whole site behind the HTTP server: the admin, the API and the front page, with CSRF
 /// checks, the security headers, and errors that never show a stack trace or a path to the client.
@@ -15,8 +16,11 @@ public final class Site: Sendable {
   let report: @Sendable (String) -> Void
 
   public init(state: SiteState, maxBodySize: Int = 2_621_440, report: @escaping @Sendable (String) -> Void) {
-    stateBox = SiteStateBox(state)
-    pool = DatabasePool(path: state.settings.database.path, displayName: state.settings.display(state.settings.database.path))
+    let box = SiteStateBox(state)
+    stateBox = box
+    pool = DatabasePool(
+      path: state.settings.database.path, displayName: state.settings.display(state.settings.database.path),
+      eventHandler: state.installedApps.contains("jobs") ? JobEvents { box.current.tasks ?? TaskRegistry() } : nil)
     let secret = state.settings.secretKey
     authenticator = Authenticator(secret: secret)
     messages = MessageCookie(signer: Signer(secret: secret, purpose: "manage.messages"))
