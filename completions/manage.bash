@@ -272,7 +272,33 @@ _manage_evals() {
     done
     case "$sub" in
         "")
-            if [[ "$cur" == -* ]]; then _manage_reply "--help --settings -v --verbosity --no-color --force-color --traceback"; else _manage_reply "compare list run show"; fi
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --settings -v --verbosity --no-color --force-color --traceback"; else _manage_reply "capture compare list run show"; fi
+            return ;;
+        capture)
+            case "$prev" in
+                --since) _manage_files; return ;;
+                --limit) _manage_files; return ;;
+                --output|-o) _manage_files; return ;;
+                --settings) _manage_files "yaml|yml"; return ;;
+                -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+            esac
+            if [[ "$cur" == -* ]]; then _manage_reply "--help --since --limit --output -o --settings -v --verbosity --no-color --force-color --traceback"; return; fi
+            local position=0 j seen=""
+            for ((j = 1; j < COMP_CWORD; j++)); do
+                if [[ -z "$seen" ]]; then
+                    [[ "${COMP_WORDS[j]}" == capture ]] && seen=1
+                    continue
+                fi
+                case "${COMP_WORDS[j]}" in
+                    --since|--limit|--output|-o|--settings|-v|--verbosity) ((j++)) ;;
+                    -*) ;;
+                    *) ((position++)) ;;
+                esac
+            done
+            case "$position" in
+                0) _manage_reply "$(_manage_values tasks)" ;;
+                *) COMPREPLY=() ;;
+            esac
             return ;;
         compare)
             case "$prev" in

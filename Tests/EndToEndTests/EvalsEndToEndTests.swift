@@ -110,6 +110,27 @@ struct EvalsEndToEndTests {
     #expect(try Manage.run(["evals", "run", "bad"], in: project.path).stderr.contains("documents/evals/bad.yaml:2:1: a suite with `task:` uses the task's prompt"))
   }
 
+  @Test func captureTurnsSucceededJobsIntoCasesASuiteOverTheTaskPasses() throws {
+    let project = try demo()
+    #expect(try Manage.run(["shell", "-c", """
+      Document.objects.create(title='Acme', checksum='a', content='Acme Q1 earnings call. For the full year we expect revenue of $78.1 to $88.4 billion, driven by cloud.')
+      Document.objects.create(title='Globex', checksum='g', content='Management reiterated guidance: revenue between 41.2 and 46.6 billion for fiscal 2027.')
+      """], in: project.path).status == 0)
+    #expect(try Manage.run(["enqueue", "extract_guidance", "--jsonl", "-"], in: project.path, stdin: "{\"document_id\": 1}\n{\"document_id\": 2}\n").status == 0)
+    #expect(try Manage.run(["worker", "--burst"], in: project.path).status == 0)
+    let captured = try Manage.run(["evals", "capture", "documents.extract_guidance", "--since", "1h", "--limit", "1", "-o", "documents/evals/captured.jsonl"], in: project.path)
+    #expect(captured.status == 0, "\(captured.stderr)")
+    #expect(captured.stderr.contains("Captured 1 case(s) from succeeded extract_guidance jobs of the last 1h into documents/evals/captured.jsonl."))
+    let lines = try project.read("documents/evals/captured.jsonl").split(separator: "\n")
+    #expect(lines == [#"{"id": "job-2", "vars": {"content": "Management reiterated guidance: revenue between 41.2 and 46.6 billion for fiscal 2027."}, "expected": {"revenue_low": 41.2, "revenue_high": 46.6, "unit": "billion", "confidence": 0.9}, "tags": ["captured"]}"#])
+    try project.write("documents/evals/captured.yaml", "task: documents.extract_guidance\ncases: captured.jsonl\nscorers: [{type: json_fields, fields: {revenue_low: {}, revenue_high: {}, unit: {}}}]\n")
+    let run = try Manage.run(["evals", "run", "captured"], in: project.path)
+    #expect(run.status == 0 && run.stdout.contains("1/1 passed"), "\(run.stdout)\(run.stderr)")
+    // Only llm tasks have answers to capture.
+    let script = try Manage.run(["evals", "capture", "extract_guidance_script"], in: project.path)
+    #expect(script.status == 2 && script.stderr.contains("is not an llm task"))
+  }
+
   @Test func aWorkerRunsASuiteAsTheEvalsRunTask() throws {
     let project = try demo()
     #expect(try Manage.run(["enqueue", "evals.run", "--payload", "{\"suite\": \"guidance\", \"filter\": \"a*\"}", "-v", "0"], in: project.path).stdout == "1\n")

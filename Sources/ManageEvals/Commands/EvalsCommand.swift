@@ -17,7 +17,7 @@ public struct EvalsCommand: ManageCommand {
       threshold or --fail-under, or a regression with --fail-on-regression); 2 a usage or suite \
       error; 3 more provider errors than --max-errors; 130 interrupted (finished results kept).
       """,
-    subcommands: [EvalsRunCommand.self, EvalsListCommand.self, EvalsShowCommand.self, EvalsCompareCommand.self],
+    subcommands: [EvalsRunCommand.self, EvalsListCommand.self, EvalsShowCommand.self, EvalsCompareCommand.self, EvalsCaptureCommand.self],
     defaultSubcommand: EvalsListCommand.self)
   public static let group = "evals"
 
