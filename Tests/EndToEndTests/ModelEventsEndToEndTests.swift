@@ -87,3 +87,52 @@ struct ModelEventsEndToEndTests {
     #expect(check.stderr.contains("Did you mean 'extract_guidance'?"))
   }
 }
+
+/// A job's page and API record show what an llm task did; the change list of a task's input
+/// model offers "Run TASK for selected".
+@Suite("runserver: llm jobs in the admin and the API", .serialized)
+struct LLMJobsAdminEndToEndTests {
+  @Test func runTaskForSelectedThenTheJobPageShowsPromptAnswerAttemptsAndTheRowWritten() throws {
+    let server = try RunningServer()
+    let path = server.project.path
+    let acme = "Acme Q1 earnings call. For the full year we expect revenue of $78.1 to $88.4 billion, driven by cloud."
+    for (index, content) in [acme, "Nothing recorded <b>here</b>."].enumerated() {
+      let posted = try server.api("POST", "/api/documents/document/", json: #"{"title": "D\#(index)", "checksum": "c\#(index)", "content": "\#(content)"}"#, token: server.adminToken)
+      #expect(posted.status == 201, "\(posted.body)")
+    }
+    let browser = BrowserSession(port: server.port)
+    try browser.get("/admin/login/")
+    #expect(try browser.post("/admin/login/", form: [("username", "admin"), ("password", "secret-pass-123")]).status == 302)
+    let list = try browser.get("/admin/documents/document/")
+    #expect(list.body.contains(#"<option value="run_task:extract_guidance">Run extract_guidance for selected documents</option>"#), "\(list.body.prefix(2000))")
+    #expect(!list.body.contains("run_task:extract_guidance_script"), "a command task has no input model")
+    let ran = try browser.post("/admin/documents/document/", form: [("action", "run_task:extract_guidance"), ("_selected_action", "1"), ("_selected_action", "2"), ("index", "0")])
+    #expect(ran.status == 302)
+    #expect(try browser.get("/admin/documents/document/").body.contains("Enqueued 2 extract_guidance job(s)."))
+    // The task is unique: running it again for a queued row adds nothing.
+    _ = try browser.post("/admin/documents/document/", form: [("action", "run_task:extract_guidance"), ("_selected_action", "1"), ("index", "0")])
+    #expect(try browser.get("/admin/documents/document/").body.contains("Enqueued 0 extract_guidance job(s). 1 already queued."))
+    #expect(try Manage.run(["worker", "--burst"], in: path).status == 0)
+    let connection = try Connection(path: path + "/db.sqlite3")
+    let acmeJob = try #require(try connection.scalar("SELECT id FROM jobs_job WHERE json_extract(payload, '$.document_id') = 1")?.int)
+    let otherJob = try #require(try connection.scalar("SELECT id FROM jobs_job WHERE json_extract(payload, '$.document_id') = 2")?.int)
+
+    let done = try browser.get("/admin/jobs/job/\(acmeJob)/change/")
+    #expect(done.status == 200)
+    #expect(done.body.contains("<h3>Run</h3>"))
+    #expect(done.body.contains("<label>Prompt:</label><div class=\"field\"><pre class=\"run\">\(acme)</pre>"), "\(done.body.prefix(3000))")
+    #expect(done.body.contains(#"<a href="/admin/documents/extraction/1/change/">Extraction object (1)</a> (created)"#))
+    #expect(done.body.contains("<td class=\"ok\">succeeded</td>"))
+    let failed = try browser.get("/admin/jobs/job/\(otherJob)/change/")
+    // The answer-less attempt's error, escaped like every value.
+    #expect(failed.body.contains("no recorded answer for the prompt &#x27;Nothing recorded &lt;b&gt;here&lt;/b&gt;.&#x27;"), "\(failed.body.prefix(3000))")
+    #expect(!failed.body.contains("<b>here</b>"))
+
+    // The API has the same details on the job's record.
+    let record = try server.api("GET", "/api/jobs/job/\(acmeJob)/", token: server.adminToken)
+    #expect(record.status == 200, "\(record.body)")
+    let details = (record.object["details"] as? [String: Any]) ?? [:]
+    #expect((details["wrote"] as? [String: Any])?["model"] as? String == "documents.Extraction", "\(record.body)")
+    #expect((details["prompt"] as? String) == acme)
+  }
+}

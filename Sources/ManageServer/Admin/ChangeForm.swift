@@ -123,8 +123,9 @@ struct ChangeForm {
     }
     let historyLink: HTML = key.map { "<p><a href=\"\(url)\($0)/history/\">History</a>\(related)</p>" } ?? ""
     let title = instance == nil ? "Add \(model.readableName)" : "Change \(model.readableName)"
+    let run: HTML = model.label == "jobs.Job" ? instance.map { JobRunPanel(context: context).render($0) } ?? "" : ""
     let content: HTML = """
-      <h2>\(title)</h2>\(historyLink)\(note)\(general)
+      <h2>\(title)</h2>\(historyLink)\(run)\(note)\(general)
       <form method="post" class="change" action="\(context.request.path)" novalidate>\(AdminPage.csrfField(context.csrfToken))
       <div class="module">\(rows)<div class="submit-row">\(deleteLink)
       <input type="submit" name="_addanother" value="Save and add another"><input type="submit" name="_continue" value="Save and continue editing">\

@@ -169,6 +169,7 @@ struct ChangeList {
     var list = [("delete_selected", "Delete selected \(model.readableNamePlural)")]
     if model.label == "jobs.Job" { list += [("retry_selected", "Retry selected jobs"), ("cancel_selected", "Cancel selected jobs")] }
     if model.label == "evals.EvalRun" { list += [("compare_selected", "Compare the two selected runs")] }
+    list += RunTaskAction.tasks(for: model, state).map { (RunTaskAction.prefix + $0.name, "Run \($0.name) for selected \(model.readableNamePlural)") }
     return list
   }
 
@@ -203,6 +204,16 @@ struct ChangeList {
         return context.redirect(url, message: "Select exactly two runs to compare.")
       }
       return try EvalComparisonPage(context: context, model: model).render(baseline: first, run: second)
+    case let name where name.hasPrefix(RunTaskAction.prefix):
+      let taskName = String(name.dropFirst(RunTaskAction.prefix.count))
+      guard let found = RunTaskAction.tasks(for: model, state).first(where: { $0.name == taskName }), let task = state.tasks?.tasks[taskName] else {
+        return context.redirect(url, message: "No action selected.")
+      }
+      let requests = selected.map { JobQueue.Request(task: task, payload: RunTaskAction.payload(found.path, key: $0.pk)) }
+      let outcomes = try JobQueue(connection: context.connection).enqueue(batch: requests)
+      let added = outcomes.filter { !$0.existing }.count
+      let queued = outcomes.count - added
+      return context.redirect(url, message: "Enqueued \(added) \(taskName) job(s)." + (queued > 0 ? " \(queued) already queued." : ""))
     default:
       return context.redirect(url, message: "No action selected.")
     }
