@@ -11,10 +11,21 @@ public final class ProviderGates: Sendable {
   /// A holder's tag: the process and a random part.
   let owner: String
 
+  private let lock = NSLock()
+  nonisolated(unsafe) private var idle: [Connection] = []
+
   public init(database: DatabaseURL, displayName: String) {
     self.database = database
     self.displayName = displayName
     owner = "\(getpid()):\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+  }
+
+  /// Runs `body` on a connection of the gates' own (kept for the next call: a job's gate
+  /// should not pay for opening the database).
+  func with<T>(_ body: (Connection) throws -> T) throws -> T {
+    let connection = try lock.withLock { idle.popLast() } ?? Connection(database, displayName: displayName)
+    defer { lock.withLock { idle.append(connection) } }
+    return try body(connection)
   }
 
   /// The gate for calls of `provider` by task `task` (nil for an eval suite): the provider's
@@ -37,7 +48,6 @@ final class DatabaseProviderGate: ProviderGate, @unchecked Sendable {
   let pauseKey: String
   let slotLife: Double
   private let lock = NSLock()
-  private var connection: Connection?
   private var held: [String] = []
 
   init(gates: ProviderGates, keys: [(String, ProviderLimits)], pauseKey: String, slotLife: Double) {
@@ -47,22 +57,26 @@ final class DatabaseProviderGate: ProviderGate, @unchecked Sendable {
     self.slotLife = slotLife
   }
 
-  private func open() throws -> Connection {
-    if let connection { return connection }
-    let opened = try Connection(gates.database, displayName: gates.displayName)
-    connection = opened
-    return opened
-  }
-
   func enter() throws {
     try lock.withLock {
-      let connection = try open()
       while true {
-        let wait = try connection.transaction(.immediate) { try tryEnter(connection) }
+        let wait = try gates.with { connection in
+          // No limits: only a pause can hold the call back, and reading it takes no lock.
+          keys.isEmpty ? try pausedFor(connection) : try connection.transaction(.immediate) { try tryEnter(connection) }
+        }
         guard let wait else { return }
         Thread.sleep(forTimeInterval: min(max(wait, 0.005), 1))
       }
     }
+  }
+
+  /// Seconds the provider is still paused for, or nil.
+  private func pausedFor(_ connection: Connection) throws -> Double? {
+    let now = Date().timeIntervalSince1970
+    guard let paused = try connection.scalar("SELECT paused_until FROM jobs_limit WHERE name = ?", [.text(pauseKey)])?.string.flatMap(Self.seconds),
+      paused > now
+    else { return nil }
+    return paused - now
   }
 
   /// Takes what a call needs and returns nil, or takes nothing and returns seconds to wait.
@@ -74,11 +88,7 @@ final class DatabaseProviderGate: ProviderGate, @unchecked Sendable {
   private func tryEnter(_ connection: Connection) throws -> Double? {
     let now = Date().timeIntervalSince1970
     let nowText = SQLValue.text(Self.iso(now))
-    var wait: Double = 0
-    try connection.run("INSERT INTO jobs_limit (name, paused_until) VALUES (?, NULL) ON CONFLICT (name) DO NOTHING", [.text(pauseKey)])
-    if let paused = try connection.scalar("SELECT paused_until FROM jobs_limit WHERE name = ?", [.text(pauseKey)])?.string.flatMap(Self.seconds), paused > now {
-      wait = paused - now
-    }
+    var wait = try pausedFor(connection) ?? 0
     for (name, limits) in keys {
       if let concurrency = limits.concurrency {
         let slots = "slot:" + name
@@ -116,22 +126,27 @@ final class DatabaseProviderGate: ProviderGate, @unchecked Sendable {
 
   func leave() {
     lock.withLock {
-      guard !held.isEmpty, let connection = try? open() else { return }
+      guard !held.isEmpty else { return }
       let holders = held
       held = []
       let marks = Array(repeating: "?", count: holders.count).joined(separator: ", ")
       // Best effort: a slot that cannot be given back now expires on its own.
-      _ = try? connection.transaction(.immediate) { try connection.run("DELETE FROM jobs_slot WHERE holder IN (\(marks))", holders.map(SQLValue.text)) }
+      _ = try? gates.with { connection in
+        try connection.transaction(.immediate) { try connection.run("DELETE FROM jobs_slot WHERE holder IN (\(marks))", holders.map(SQLValue.text)) }
+      }
     }
   }
 
   func pause(seconds: Double) {
     lock.withLock {
-      guard seconds > 0, let connection = try? open() else { return }
+      guard seconds > 0 else { return }
       let until = Self.iso(Date().timeIntervalSince1970 + min(seconds, HTTPProvider.longestPause))
-      _ = try? connection.transaction(.immediate) {
-        try connection.run(
-          "UPDATE jobs_limit SET paused_until = ? WHERE name = ? AND (paused_until IS NULL OR paused_until < ?)", [.text(until), .text(pauseKey), .text(until)])
+      _ = try? gates.with { connection in
+        try connection.transaction(.immediate) {
+          try connection.run(
+            "INSERT INTO jobs_limit (name, paused_until) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET paused_until = excluded.paused_until WHERE paused_until IS NULL OR paused_until < excluded.paused_until",
+            [.text(pauseKey), .text(until)])
+        }
       }
     }
   }
