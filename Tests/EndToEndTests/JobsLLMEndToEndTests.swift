@@ -244,3 +244,20 @@ struct JobsLLMEndToEndTests {
     }
   }
 }
+
+/// `manage evals run` against a manage.yaml provider honours its shared limits too.
+@Suite("evals: shared provider limits", .serialized)
+struct EvalsSharedLimitsEndToEndTests {
+  @Test func aSuiteOnANamedProviderKeepsToItsConcurrency() throws {
+    let stub = try ProviderStub(default: .init(content: "{\"ok\": true}", delay: 0.15))
+    let project = try TemporaryDirectory()
+    try project.write("manage.yaml", "installed_apps: [jobs, evals, work]\nproviders:\n  model: {type: http, format: openai, base_url: \"\(stub.url)\", model: m, concurrency: 1}\n")
+    try project.write("work/evals/limited.yaml", "provider: model\nprompt: \"{{q}}\"\ncases: [\(( 1...6).map { "{id: c\($0), vars: {q: q\($0)}}" }.joined(separator: ", "))]\nscorers: [{type: is_json}]\n")
+    #expect(try Manage.run(["migrate", "-v", "0"], in: project.path).status == 0)
+    let run = try Manage.run(["evals", "run", "limited", "-j", "4"], in: project.path)
+    #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+    #expect(run.stdout.contains("6/6 passed"))
+    #expect(stub.requests.count == 6)
+    #expect(stub.requests.map(\.open).max() == 1, "requests open at once: \(stub.requests.map(\.open))")
+  }
+}
