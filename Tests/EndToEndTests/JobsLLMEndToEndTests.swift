@@ -235,6 +235,7 @@ struct JobsLLMEndToEndTests {
       ("llm: {provider: model}\n    prompt: x\n    write: {model: work.Extraction, create: {revenu: 1}}", "task 'extract': work.Extraction has no field 'revenu'"),
       ("llm: {provider: model}\n    command: [x]\n    prompt: x", "work/tasks.yaml:4:5: task 'extract' has both `llm:` and `command:`"),
       ("llm: {provider: model}\n    prompt: x\n    protocol: jsonl", "work/tasks.yaml:5:5: 'protocol' is not an option of a llm task"),
+      ("llm: {provider: model}\n    prompt: \"{{payload.x\"", "work/tasks.yaml:4:13: the template has '{{' without a closing '}}'"),
     ]
     for (settings, message) in cases {
       try project.write("work/tasks.yaml", "tasks:\n  extract:\n    \(settings)\n")
@@ -242,6 +243,13 @@ struct JobsLLMEndToEndTests {
       #expect(result.status != 0)
       #expect(result.stderr.contains(message), "\(settings)\n\(result.stderr)")
     }
+    // A key=value number the payload could not keep as typed is refused, as --payload's is.
+    try project.write("work/tasks.yaml", "tasks:\n  extract:\n    llm: {provider: model}\n    prompt: x\n")
+    for number in ["9223372036854775808", "-9223372036854775809", "1e400"] {
+      let result = try Manage.run(["enqueue", "extract", "id=\(number)"], in: project.path)
+      #expect(result.status == 2 && result.stderr.contains("id=\(number): the number \(number) is past what a payload keeps exactly"), "\(result.stderr)")
+    }
+    #expect(try Manage.run(["enqueue", "extract", "id=9223372036854775807", "-v", "0"], in: project.path).stdout == "1\n")
   }
 }
 

@@ -157,7 +157,16 @@ public struct EnqueueCommand: ManageCommand {
       }
       let key = String(field[..<equals])
       let text = String(field[field.index(after: equals)...])
-      object[key] = (try? ModelValue(json: text)) ?? .text(text)
+      // A number JSON would keep rounded (past 64 bits) or as null (past a double) is refused,
+      // as in --payload: the job must get what was typed.
+      if let value = try? ModelValue(json: text) {
+        if let lossy = PayloadNumbers.firstLossy(in: text) {
+          throw UsageError("\(key)=\(text): \(PayloadNumbers.reason(lossy.number))", hint: "Send it as a string: \(key)='\"\(text)\"'.")
+        }
+        object[key] = value
+      } else {
+        object[key] = .text(text)
+      }
     }
     return .dict(object)
   }

@@ -81,6 +81,8 @@ enum LLMTaskLoader {
       for item in items { try checkNames(item, allowed: allowed) }
       return
     }
+    // An unclosed `{{` is found now too, at the template's place.
+    try TaskTemplate(ModelValue(node: node), at: node.location).checkBraces()
     for path in TaskTemplate(ModelValue(node: node)).paths {
       let root = String(path.split(separator: ".").first ?? Substring(path))
       guard allowed.contains(root) else {

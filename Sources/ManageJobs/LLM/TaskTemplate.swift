@@ -21,6 +21,19 @@ public struct TaskTemplate: Sendable {
   /// Every placeholder's path, for checking at load time that each names something a run has.
   public var paths: [String] { Self.paths(in: source) }
 
+  /// Throws for a text with `{{` and no `}}` anywhere in the template, so a file's mistake is
+  /// reported when it is read, not when a job renders it.
+  public func checkBraces() throws { try Self.checkBraces(source, location) }
+
+  private static func checkBraces(_ value: ModelValue, _ location: SourceLocation?) throws {
+    switch value {
+    case .text(let text): _ = try split(text, location)
+    case .list(let items): for item in items { try checkBraces(item, location) }
+    case .dict(let fields): for (_, item) in fields.pairs { try checkBraces(item, location) }
+    default: break
+    }
+  }
+
   /// The value with every placeholder filled from `context`; a path the context lacks is an
   /// error naming it and what there is.
   public func render(_ context: OrderedDictionary) throws -> ModelValue {

@@ -25,6 +25,8 @@ enum WebhookTaskLoader {
       task.secretVariable = variable
     }
     if let body = settings["body"] { task.body = TaskTemplate(ModelValue(node: body), at: body.location) }
+    try task.url.checkBraces()
+    try task.body?.checkBraces()
     for path in (task.body?.paths ?? []) + task.url.paths {
       let root = String(path.split(separator: ".").first ?? Substring(path))
       guard ["payload", "job"].contains(root) else {
