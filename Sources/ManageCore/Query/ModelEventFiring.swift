@@ -1,3 +1,18 @@
+extension ModelSchema {
+  /// A row as templates see it (models' events, llm tasks' input): every stored field by name,
+  /// a foreign key as its related row's key (also as `<name>_id`), and `pk`.
+  public func templateFields(_ value: (FieldSchema) -> ModelValue) -> OrderedDictionary {
+    var fields = OrderedDictionary()
+    for field in self.fields where field.isConcrete {
+      let stored = value(field)
+      fields[field.name] = stored
+      if field.type.isConcreteRelation { fields[field.name + "_id"] = stored }
+      if field.primaryKey { fields["pk"] = stored }
+    }
+    return fields
+  }
+}
+
 /// Where the ORM's writes meet models' `on:` events: the rows written are turned into
 /// `ModelEvent`s and handed to the connection's handler inside the write's savepoint, so a
 /// handler that fails (or a rollback later) takes the jobs and the rows back together.
@@ -22,15 +37,7 @@ enum ModelEventFiring {
   static func row(_ model: ModelSchema, columns: [String], values: [SQLValue]) -> OrderedDictionary {
     var byColumn: [String: SQLValue] = [:]
     for (column, value) in zip(columns, values) { byColumn[column] = value }
-    var fields = OrderedDictionary()
-    for field in model.fields where field.isConcrete {
-      guard let column = field.column else { continue }
-      let value = byColumn[column].map { ModelValue($0, field: field) } ?? .null
-      fields[field.name] = value
-      if field.type.isConcreteRelation { fields[field.name + "_id"] = value }
-      if field.primaryKey { fields["pk"] = value }
-    }
-    return fields
+    return model.templateFields { field in field.column.flatMap { byColumn[$0] }.map { ModelValue($0, field: field) } ?? .null }
   }
 
   /// The stored rows of `model` with these primary keys, as events see them.

@@ -66,8 +66,7 @@ struct EvalsCaptureCommand: ManageCommand {
       let expected = row[2].string.flatMap { try? ModelValue(json: $0) } ?? .null
       var vars = OrderedDictionary()
       if let input = llm.input, let model = schema.model(input.model) {
-        let job = OrderedDictionary([("payload", payload), ("job", .dict(OrderedDictionary([("id", .int(id))])))])
-        let key = try input.pk.render(job)
+        let key = try input.pk.render(TaskTemplate.runContext(payload: payload, id: id, attempt: 1, task: name))
         guard case .instance(let instance)? = try? QuerySet(model: model, schema: schema).filter("pk", key).first(project.connection) else {
           missing += 1  // the row is gone since: nothing to fill the case with
           continue

@@ -38,10 +38,7 @@ public struct Suite: Sendable {
     var row = evalCase.vars
     if row["id"] == nil { row["id"] = .text(evalCase.id) }
     if row["pk"] == nil { row["pk"] = row["id"] }
-    var context = OrderedDictionary([
-      ("payload", .dict(evalCase.vars)),
-      ("job", .dict(OrderedDictionary([("id", .int(0)), ("attempt", .int(1)), ("task", .text(task.name))]))),
-    ])
+    var context = TaskTemplate.runContext(payload: .dict(evalCase.vars), id: 0, attempt: 1, task: task.name)
     if let input = task.llm.input { context[input.variable] = .dict(row) }
     do {
       return (try task.llm.system?.text(context), try task.llm.prompt.text(context))

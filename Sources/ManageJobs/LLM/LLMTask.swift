@@ -82,10 +82,7 @@ public struct LLMAttempt: Sendable {
 extension LLMTask {
   /// The run's prompt: the input row read (on the worker's connection), system and prompt rendered.
   public func prepare(_ job: Job, schema: ProjectSchema, connection: Connection) throws -> LLMAttempt {
-    var context = OrderedDictionary([
-      ("payload", job.payload),
-      ("job", .dict(OrderedDictionary([("id", .int(job.id)), ("attempt", .int(Int64(job.attempts))), ("task", .text(job.task))]))),
-    ])
+    var context = TaskTemplate.runContext(job)
     if let input {
       guard let model = schema.model(input.model) else { throw JobsError("the input model \(input.model) is not in the project") }
       let key = try input.pk.render(context)
@@ -96,22 +93,9 @@ extension LLMTask {
         throw JobsError("\(model.label) with pk \(key.jsonText) does not exist (\(error.kind))")
       }
       guard case .instance(let row) = found else { throw JobsError("\(model.label) pk \(key.jsonText) is not a row") }
-      context[input.variable] = .dict(Self.fields(of: row))
+      context[input.variable] = .dict(row.model.templateFields { row.values[$0.name] ?? .null })
     }
     return LLMAttempt(system: try system?.text(context), prompt: try prompt.text(context), context: context)
-  }
-
-  /// A row as templates see it: every stored field by name (a foreign key as its related
-  /// row's key, also as `<name>_id`), and `pk`.
-  static func fields(of row: ModelInstance) -> OrderedDictionary {
-    var fields = OrderedDictionary()
-    for field in row.model.fields where field.isConcrete {
-      let value = row.values[field.name] ?? .null
-      fields[field.name] = value
-      if field.type.isConcreteRelation { fields[field.name + "_id"] = value }
-    }
-    fields["pk"] = row.pk
-    return fields
   }
 
   /// Asks the provider (on the job's thread) and checks the answer: JSON, then `output_schema`.

@@ -18,6 +18,19 @@ public struct TaskTemplate: Sendable {
     self.location = location
   }
 
+  /// What every run's templates see: `payload`, and `job` (`id`, `attempt`, `task`).
+  public static func runContext(payload: ModelValue, id: Int64, attempt: Int, task: String) -> OrderedDictionary {
+    OrderedDictionary([
+      ("payload", payload),
+      ("job", .dict(OrderedDictionary([("id", .int(id)), ("attempt", .int(Int64(attempt))), ("task", .text(task))]))),
+    ])
+  }
+
+  /// `runContext` for a job.
+  public static func runContext(_ job: Job) -> OrderedDictionary {
+    runContext(payload: job.payload, id: job.id, attempt: job.attempts, task: job.task)
+  }
+
   /// Every placeholder's path, for checking at load time that each names something a run has.
   public var paths: [String] { Self.paths(in: source) }
 

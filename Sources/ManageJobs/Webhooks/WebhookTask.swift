@@ -44,10 +44,7 @@ public struct WebhookTask: Sendable {
 
   /// POSTs the job's body (on the job's thread).
   public func deliver(_ job: Job, environment: [String: String], now: Date = Date()) -> Delivery {
-    let context = OrderedDictionary([
-      ("payload", job.payload),
-      ("job", .dict(OrderedDictionary([("id", .int(job.id)), ("attempt", .int(Int64(job.attempts))), ("task", .text(job.task))]))),
-    ])
+    let context = TaskTemplate.runContext(job)
     var details: [(String, ModelValue)] = []
     do {
       let address = try url.text(context)
