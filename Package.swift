@@ -70,7 +70,7 @@ let package = Package(
 
     // The shell: the Python subset (lexer, parser, interpreter) over ManageCore's QuerySet,
     // the readline REPL with completion and history, shell and dbshell.
-    .target(name: "ManageShell", dependencies: ["ManageCore", "CReadline", "CSQLite", "CPostgreSQL"]),
+    .target(name: "ManageShell", dependencies: ["ManageCore", "ManageMigrations", "CReadline", "CSQLite", "CPostgreSQL"]),
 
     // Jobs: tasks (tasks.yaml and Swift closures), the durable queue in jobs_job, the worker,
     // and enqueue, worker and jobs.

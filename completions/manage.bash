@@ -51,9 +51,11 @@ _manage() {
         createsuperuser) _manage_createsuperuser ;;
         createtoken) _manage_createtoken ;;
         dbshell) _manage_dbshell ;;
+        dumpdata) _manage_dumpdata ;;
         enqueue) _manage_enqueue ;;
         evals) _manage_evals ;;
         jobs) _manage_jobs ;;
+        loaddata) _manage_loaddata ;;
         makemigrations) _manage_makemigrations ;;
         manpages) _manage_manpages ;;
         migrate) _manage_migrate ;;
@@ -218,6 +220,38 @@ _manage_dbshell() {
     done
     case "$position" in
         *) _manage_files ;;
+        *) COMPREPLY=() ;;
+    esac
+}
+
+_manage_dumpdata() {
+    case "$prev" in
+        --format) _manage_reply "json jsonl yaml"; return ;;
+        --indent) _manage_files; return ;;
+        -e|--exclude) _manage_reply "$(_manage_values apps-and-models)"; return ;;
+        --pks) _manage_files; return ;;
+        -o|--output) _manage_files ""; return ;;
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --format --indent -e --exclude -a --all --pks -o --output --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    local position=0 j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == dumpdata ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            --format|--indent|-e|--exclude|--pks|-o|--output|--settings|-v|--verbosity) ((j++)) ;;
+            -*) ;;
+            *) ((position++)) ;;
+        esac
+    done
+    case "$position" in
+        *) _manage_reply "$(_manage_values apps-and-models)" ;;
         *) COMPREPLY=() ;;
     esac
 }
@@ -514,6 +548,36 @@ _manage_jobs() {
             return ;;
     esac
     COMPREPLY=()
+}
+
+_manage_loaddata() {
+    case "$prev" in
+        --app) _manage_reply "$(_manage_values apps)"; return ;;
+        -e|--exclude) _manage_reply "$(_manage_values apps-and-models)"; return ;;
+        --format) _manage_reply "json jsonl yaml"; return ;;
+        --settings) _manage_files "yaml|yml"; return ;;
+        -v|--verbosity) _manage_reply "0 1 2 3"; return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        _manage_reply "--help --app -i --ignorenonexistent -e --exclude --format --settings -v --verbosity --no-color --force-color --traceback"
+        return
+    fi
+    local position=0 j seen=""
+    for ((j = 1; j < COMP_CWORD; j++)); do
+        if [[ -z "$seen" ]]; then
+            [[ "${COMP_WORDS[j]}" == loaddata ]] && seen=1
+            continue
+        fi
+        case "${COMP_WORDS[j]}" in
+            --app|-e|--exclude|--format|--settings|-v|--verbosity) ((j++)) ;;
+            -*) ;;
+            *) ((position++)) ;;
+        esac
+    done
+    case "$position" in
+        *) _manage_reply "$(_manage_values fixtures)" ;;
+        *) COMPREPLY=() ;;
+    esac
 }
 
 _manage_makemigrations() {

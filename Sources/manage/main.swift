@@ -13,4 +13,4 @@ JobEvents.install()
 await Dispatcher.main(
   commands: ProjectCommands.all + MigrationCommands.all + AuthCommands.all + ShellCommands.all + JobCommands.all + EvalCommands.all + ServerCommands.all,
   checks: CoreChecks.all + JobChecks.all,
-  completions: MigrationCompletions.all + JobCompletions.all + EvalCompletions.all)
+  completions: ShellCompletions.all + MigrationCompletions.all + JobCompletions.all + EvalCompletions.all)

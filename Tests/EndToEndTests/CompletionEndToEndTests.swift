@@ -37,6 +37,12 @@ struct CompletionEndToEndTests {
     #expect(try values(["migrate-targets", "migrate", "blog"]) == ["zero", "0001_initial"])
     #expect(try values(["migrations", "-v", "2", "sqlmigrate", "documents"]) == ["0001_initial"])
     #expect(try values(["migrations", "sqlmigrate", "nosuchapp"]).isEmpty)
+    // loaddata: the apps' fixtures by name, then fixture files here; dumpdata: apps, then models.
+    try project.write("blog/fixtures/tags.json", "[]")
+    try project.write("seed.yaml", "[]")
+    #expect(try values(["fixtures"]) == ["tags", "seed.yaml"])
+    let labels = try values(["apps-and-models"])
+    #expect(labels.prefix(8) == ["auth", "contenttypes", "sessions", "admin", "jobs", "evals", "documents", "blog"] && labels.dropFirst(8).contains("blog.Post"), "\(labels)")
     // Outside a project, nothing, and no error.
     let outside = try TemporaryDirectory()
     let bare = try Manage.run(["---complete", "tasks"], in: outside.path)
@@ -45,6 +51,7 @@ struct CompletionEndToEndTests {
 
   @Test func bashCompletesTheProjectsValues() throws {
     let project = try project()
+    try project.write("blog/fixtures/tags.json", "[]")
     let script = """
       source '\(Manage.repository)/completions/manage.bash'
       complete_line() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _manage; echo "${COMPREPLY[*]}"; }
@@ -56,6 +63,8 @@ struct CompletionEndToEndTests {
       complete_line manage evals run gui
       complete_line manage evals show ''
       complete_line manage worker --queue ''
+      complete_line manage loaddata ta
+      complete_line manage dumpdata blog.P
       """
     let result = try Manage.spawn(["bash", "-c", script], in: project.path, environment: environment)
     #expect(result.status == 0, "\(result.stderr)")
@@ -70,6 +79,7 @@ struct CompletionEndToEndTests {
     #expect(lines[5] == "guidance")
     #expect(lines[6] == "latest 1")
     #expect(lines[7].split(separator: " ").contains("slow"))
+    #expect(lines.count >= 10 && lines[8] == "tags" && lines[9] == "blog.Post", "\(lines)")
   }
 
   @Test func fishCompletesTheProjectsValues() throws {

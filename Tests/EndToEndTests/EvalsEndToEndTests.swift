@@ -117,7 +117,8 @@ struct EvalsEndToEndTests {
       Document.objects.create(title='Globex', checksum='g', content='Management reiterated guidance: revenue between 41.2 and 46.6 billion for fiscal 2027.')
       """], in: project.path).status == 0)
     #expect(try Manage.run(["enqueue", "extract_guidance", "--jsonl", "-"], in: project.path, stdin: "{\"document_id\": 1}\n{\"document_id\": 2}\n").status == 0)
-    #expect(try Manage.run(["worker", "--burst"], in: project.path).status == 0)
+    // One slot, so job 2 finishes last and is the one `--limit 1` keeps (newest finished first).
+    #expect(try Manage.run(["worker", "--burst", "--concurrency", "1"], in: project.path).status == 0)
     let captured = try Manage.run(["evals", "capture", "documents.extract_guidance", "--since", "1h", "--limit", "1", "-o", "documents/evals/captured.jsonl"], in: project.path)
     #expect(captured.status == 0, "\(captured.stderr)")
     #expect(captured.stderr.contains("Captured 1 case(s) from succeeded extract_guidance jobs of the last 1h into documents/evals/captured.jsonl."))

@@ -206,10 +206,11 @@ public struct Dispatcher {
     case "apps":
       values = (try? AppRegistry(settings: SettingsLoader.load(
         explicit: settingsPath, environment: environment, currentDirectory: currentDirectory)).labels) ?? []
-    case "models":
-      let schema = try? AppRegistry(settings: SettingsLoader.load(
-        explicit: settingsPath, environment: environment, currentDirectory: currentDirectory)).loadSchema()
-      values = schema?.models.map(\.label) ?? []
+    case "models", "apps-and-models":
+      let registry = try? AppRegistry(settings: SettingsLoader.load(
+        explicit: settingsPath, environment: environment, currentDirectory: currentDirectory))
+      let models = (try? registry?.loadSchema())??.models.map(\.label) ?? []
+      values = kind == "models" ? models : (registry?.labels ?? []) + models
     default:
       let settings = try? SettingsLoader.load(explicit: settingsPath, environment: environment, currentDirectory: currentDirectory)
       values = completions[kind]?.values(CompletionRequest(settings: settings, words: Array(arguments.dropFirst()))) ?? []

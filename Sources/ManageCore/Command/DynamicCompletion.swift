@@ -8,6 +8,8 @@ extension CompletionKind {
   public static var appLabels: CompletionKind { .shellCommand("manage ---complete apps") }
   /// Model labels (`blog.Post`).
   public static var modelLabels: CompletionKind { .shellCommand("manage ---complete models") }
+  /// App labels, then model labels (`blog`, `blog.Post`): dumpdata's arguments.
+  public static var appAndModelLabels: CompletionKind { .shellCommand("manage ---complete apps-and-models") }
   /// Command names, plugins included.
   public static var commandNames: CompletionKind { .shellCommand("manage ---complete commands") }
 }

@@ -129,8 +129,9 @@ extension QuerySet {
 
 extension ModelInstance {
   /// `save()`: INSERT when new, else UPDATE every column (and INSERT if the row is gone, as
-  /// Django does). auto_now fields take the time; auto_now_add ones only on insert.
-  public func save(_ connection: Connection, schema: ProjectSchema, forceInsert: Bool = false, updateFields: [String]? = nil) throws {
+  /// Django does). auto_now fields take the time; auto_now_add ones only on insert. A `raw`
+  /// save (loaddata's) keeps the times the row already has, as Django's `save_base(raw=True)`.
+  public func save(_ connection: Connection, schema: ProjectSchema, forceInsert: Bool = false, updateFields: [String]? = nil, raw: Bool = false) throws {
     var updateFields = updateFields
     if updateFields == nil, isStored, !deferred.isEmpty {
       updateFields = model.fields.filter { $0.isConcrete && !$0.primaryKey && !deferred.contains($0.name) }.map(\.name)
@@ -138,7 +139,7 @@ extension ModelInstance {
     let now = CivilDateTime.now()
     try connection.savepoint("manage_save") {
       if !forceInsert, !pk.isNull {
-        applyAutoNow(now, inserting: false)
+        applyAutoNow(now, inserting: false, raw: raw)
         var columns: [String] = []
         var arguments: [SQLValue] = []
         for field in model.fields where field.isConcrete && !field.primaryKey {
@@ -167,7 +168,7 @@ extension ModelInstance {
           return
         }
       }
-      let (sql, arguments) = try insertStatement(now: now, schema: schema)
+      let (sql, arguments) = try insertStatement(now: now, schema: schema, raw: raw)
       try connection.run(sql, arguments)
       adoptInsertedKey(connection)
       if ModelEventFiring.wanted(model, .created, connection) {
@@ -177,8 +178,9 @@ extension ModelInstance {
     }
   }
 
-  func applyAutoNow(_ now: CivilDateTime, inserting: Bool) {
+  func applyAutoNow(_ now: CivilDateTime, inserting: Bool, raw: Bool = false) {
     for field in model.fields where field.autoNow || (inserting && field.autoNowAdd) {
+      if raw, let kept = values[field.name], !kept.isNull { continue }
       values[field.name] = field.type == .date ? .date(now.date) : .datetime(now)
     }
   }
@@ -193,8 +195,8 @@ extension ModelInstance {
   }
 
   /// The INSERT for this row; an auto primary key left NULL is assigned by SQLite.
-  func insertStatement(now: CivilDateTime, schema: ProjectSchema? = nil) throws -> (String, [SQLValue]) {
-    applyAutoNow(now, inserting: true)
+  func insertStatement(now: CivilDateTime, schema: ProjectSchema? = nil, raw: Bool = false) throws -> (String, [SQLValue]) {
+    applyAutoNow(now, inserting: true, raw: raw)
     var columns: [String] = []
     var arguments: [SQLValue] = []
     for field in model.fields where field.isConcrete {

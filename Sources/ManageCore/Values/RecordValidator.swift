@@ -10,12 +10,24 @@ public struct RecordValidator {
   /// Errors by field name; `__all__` for errors of the whole row.
   public typealias Errors = [String: [String]]
 
-  /// How input arrives: HTML forms send text (an empty box is "no value"); JSON sends types.
-  public enum Source { case form, json }
+  /// How input arrives: HTML forms send text (an empty box is "no value"); JSON sends types;
+  /// a fixture is Django's serializer output (JSON or YAML), where dates, decimals, durations
+  /// and UUIDs are text, as `Field.to_python` reads them, and auto_now times are kept.
+  public enum Source { case form, json, fixture }
+
+  /// Keys of rows about to be written alongside this one (the rest of a fixture), by model
+  /// label in lower case: a foreign key or a many-to-many link to one of them is valid, as
+  /// Django's loaddata, which checks constraints once the whole fixture is in.
+  public var rowsToCome: [String: Set<SQLValue>] = [:]
 
   public init(model: ModelSchema, schema: ProjectSchema) {
     self.model = model
     self.schema = schema
+  }
+
+  /// The fields `source` sets: a fixture also sets auto_now(_add) times (Django's raw save).
+  public func settableFields(_ source: Source) -> [FieldSchema] {
+    source == .fixture ? model.fields.filter { $0.isConcrete && !($0.primaryKey && $0.type.isAutoIncrement) } : editableFields
   }
 
   /// Fields a person or a client sets: stored ones, minus auto keys, auto_now(_add) times and many-to-many.
@@ -29,12 +41,13 @@ public struct RecordValidator {
     var errors: Errors = [:]
     var cleaned: [(String, ModelValue)] = []
     let known = Set(model.fields.flatMap { [$0.name] + ($0.type.isConcreteRelation ? [$0.name + "_id"] : []) } + ["pk"])
-    if source == .json {
+    let fields = settableFields(source)
+    if source != .form {
       for name in input.keys where !known.contains(name) {
-        errors[name, default: []].append("Unknown field. \(Naming.capitalized(model.readableName)) has: \(editableFields.map(\.name).joined(separator: ", ")).")
+        errors[name, default: []].append("Unknown field. \(Naming.capitalized(model.readableName)) has: \(fields.map(\.name).joined(separator: ", ")).")
       }
     }
-    for field in editableFields {
+    for field in fields {
       let given = input[field.name] ?? (field.type.isConcreteRelation ? input[field.name + "_id"] : nil)
       if given == nil && partial { continue }
       var value: ModelValue
@@ -53,7 +66,7 @@ public struct RecordValidator {
       if case .text(let text) = value, source == .form, field.type == .boolean {
         value = .bool(["on", "true", "1", "yes"].contains(text.lowercased()))
       }
-      if given == nil, source == .json, value.isNull, !field.null, !(field.blank && field.type.isTextual) {
+      if given == nil, source != .form, value.isNull, !field.null, !(field.blank && field.type.isTextual) {
         errors[field.name, default: []].append("This field is required.")
         continue
       }
@@ -98,7 +111,7 @@ public struct RecordValidator {
       guard let key = try? value.sqlValue(for: target), let related = field.relatedModel.flatMap(schema.model) else {
         return "“\(value.str)” is not a valid \(target.type.isInteger ? "number" : "key")."
       }
-      if try QuerySet(model: related, schema: schema).filter("pk", ModelValue(key, field: target)).exists(connection) == false {
+      if try rowsToCome[related.labelLower]?.contains(key) != true && !QuerySet(model: related, schema: schema).filter("pk", ModelValue(key, field: target)).exists(connection) {
         return "\(related.readableName) instance with \(target.name) \(value.str) does not exist."
       }
       value = ModelValue(key, field: target)
@@ -118,6 +131,15 @@ public struct RecordValidator {
     if field.type == .json, source == .form, case .text(let text) = value {
       guard let parsed = try? ModelValue(json: text) else { return "Enter a valid JSON." }
       value = parsed
+    }
+    // DurationField.to_python (and DRF's DurationField): a form, a fixture or a client gives
+    // text in parse_duration's forms; the ORM itself takes only timedeltas.
+    if field.type == .duration, case .text(let text) = value {
+      switch DjangoDurationText.parse(text) {
+      case .microseconds(let micro): value = .duration(micro)
+      case .overflow: return "“\(text)” is longer than a duration can be (about 292,000 years)."
+      case .invalid: return "“\(text)” value has an invalid format. It must be in [DD] [[HH:]MM:]ss[.uuuuuu] format."
+      }
     }
     if let problem = FieldValidation.problemBeforeStoring(value, for: field) { return problem }
     if source == .json, !typed, !Self.jsonTypeFits(value, field) {
@@ -155,7 +177,7 @@ public struct RecordValidator {
     case (.boolean, .bool): return true
     case (.boolean, _): return false
     case (let type, .int) where type.isInteger || type == .float || type == .decimal || type == .duration: return true
-    case (.float, .double), (.decimal, .double), (.decimal, .text): return true
+    case (.float, .double), (.decimal, .double), (.decimal, .text), (.duration, .duration): return true
     case (let type, .text) where type.isTextual || [.date, .datetime, .time, .uuid, .decimal].contains(type): return true
     default: return false
     }

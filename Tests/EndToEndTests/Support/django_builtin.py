@@ -4,6 +4,9 @@ usage: django_builtin.py DB COMMAND [ARGS...]
   migrate-check          exit 0 when Django finds nothing to apply, 1 with the plan otherwise
   migrate [APP [NAME]]   Django's own migrate
   authenticate USER PW   logs USER in, then writes a user of Django's own (made_by_django)
+  seed                   two users (one a superuser, with microseconds in its times) and a group
+  dumpdata LABEL...      Django's dumpdata of the labels, as JSON with indent 2
+  loaddata FILE          Django's loaddata
   schema                 each built-in table's columns (name, type, null, pk) and its indexes
                          (name, unique, columns) as JSON, read through SQLite's pragmas
 """
@@ -62,3 +65,17 @@ elif command == "schema":
             indexes.append((row[1], bool(row[2]), members))
         shape[table] = {"columns": columns, "indexes": sorted(indexes)}
     print(json.dumps(shape, indent=1, sort_keys=True))
+elif command == "seed":
+    import datetime
+    from django.contrib.auth.models import Group, User
+    editors = Group.objects.create(name="editors")
+    ann = User.objects.create_superuser("ann", "ann@example.com", "a-long-passphrase", first_name="Ann")
+    ann.last_login = datetime.datetime(2026, 1, 2, 3, 4, 5, 123000, tzinfo=datetime.timezone.utc)
+    ann.save()
+    bob = User.objects.create_user("bob", "bob@example.com", "another-passphrase", is_active=False)
+    bob.groups.add(editors)
+    ann.groups.add(editors)
+elif command == "dumpdata":
+    call_command("dumpdata", *rest, indent=2)
+elif command == "loaddata":
+    call_command("loaddata", *rest, verbosity=0)
