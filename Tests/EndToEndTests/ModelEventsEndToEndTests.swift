@@ -87,6 +87,32 @@ struct ModelEventsEndToEndTests {
     #expect(try jobs(path) == [#"extract_guidance {"document_id": 1}"#, #"extract_guidance {"document_id": 2}"#])
   }
 
+  /// runserver reloads tasks.yaml and models.yaml in place: an event added with a new task
+  /// enqueues that task on the next write, without a restart.
+  @Test func afterAReloadAnEventUsesTheTasksOfNow() throws {
+    let server = try RunningServer { try ModelEventsEndToEndTests.addEvents($0) }
+    let path = server.project.path
+    #expect(try server.api("POST", "/api/documents/document/", json: #"{"title": "One", "checksum": "c-1", "content": "c"}"#, token: server.adminToken).status == 201)
+    // Each file's change, then its reload: the new task first, then the rule that uses it.
+    func reloaded(after file: String) -> Bool {
+      let deadline = Date().addingTimeInterval(15)
+      while Date() < deadline {
+        if let range = server.stdout.range(of: "\(file) changed, reloading.", options: .backwards), server.stdout[range.upperBound...].contains("Reloaded:") { return true }
+        usleep(50_000)
+      }
+      return false
+    }
+    try server.project.write("documents/tasks.yaml", try server.project.read("documents/tasks.yaml") + "\n  notify_editors:\n    command: [\"true\"]\n")
+    #expect(reloaded(after: "documents/tasks.yaml"), "\(server.stdout)\(server.stderr)")
+    try server.project.write("documents/models.yaml", try server.project.read("documents/models.yaml").replacingOccurrences(
+      of: #"created: [{enqueue: extract_guidance, payload: {document_id: "{{id}}"}}]"#,
+      with: #"created: [{enqueue: extract_guidance, payload: {document_id: "{{id}}"}}, {enqueue: notify_editors, payload: {title: "{{title}}"}}]"#))
+    #expect(reloaded(after: "documents/models.yaml"), "\(server.stdout)\(server.stderr)")
+    let second = try server.api("POST", "/api/documents/document/", json: #"{"title": "Two", "checksum": "c-2", "content": "c"}"#, token: server.adminToken)
+    #expect(second.status == 201, "\(second.body)")
+    #expect(try jobs(path) == [#"extract_guidance {"document_id": 1}"#, #"extract_guidance {"document_id": 2}"#, #"notify_editors {"title": "Two"}"#])
+  }
+
   @Test func anEventNamingNoTaskIsACheckErrorAtItsPlace() throws {
     let project = try TemporaryDirectory.copyOfFixture("demo")
     try project.write("documents/models.yaml", try project.read("documents/models.yaml").replacingOccurrences(

@@ -60,6 +60,11 @@ struct EnqueueEndpointTests {
     #expect(errors[3]["priority"]?.first?.hasPrefix("Ensure this value is a whole number") == true)
     let infinite = f.respond("POST", "/api/jobs/", json: #"{"task": "extract_guidance", "payload": {"x": [1e400]}}"#, token: f.adminToken)
     #expect(infinite.status == 400 && (f.object(infinite)["detail"] as? String)?.hasPrefix("JSON parse error") == true)
+    // A whole number past 64 bits is refused by name, not kept as a rounded float.
+    for body in [#"{"task": "extract_guidance", "payload": {"document_id": 18446744073709551616}}"#, #"[{"task": "extract_guidance", "payload": {"n": [1, -9223372036854775809]}}]"#] {
+      let huge = f.respond("POST", "/api/jobs/", json: body, token: f.adminToken)
+      #expect(huge.status == 400 && ((f.object(huge)["errors"] as? [String: Any])?["payload"] as? [String])?.first?.contains("is past what a payload keeps exactly") == true, "\(String(decoding: huge.body, as: UTF8.self))")
+    }
     #expect(try jobCount(f) == 0, "nothing was added")
     let tooMany = f.respond("POST", "/api/jobs/", json: "[" + Array(repeating: "{}", count: EnqueueEndpoint.batchLimit + 1).joined(separator: ",") + "]", token: f.adminToken)
     #expect(tooMany.status == 400)

@@ -8,15 +8,19 @@ public final class JobEvents: ModelEventHandler, @unchecked Sendable {
   private let load: @Sendable () throws -> TaskRegistry
   private let lock = NSLock()
   private var loaded: TaskRegistry?
+  private let keepsFirst: Bool
 
-  /// `tasks` is called once, on the first event (most connections never see one).
-  public init(tasks: @escaping @Sendable () throws -> TaskRegistry) {
+  /// `tasks` is called once, on the first event (most connections never see one); with
+  /// `everyTime` on every event, for a caller whose tasks change while it runs (runserver's
+  /// reload keeps its registry current, and an event must use the tasks.yaml of now).
+  public init(everyTime: Bool = false, tasks: @escaping @Sendable () throws -> TaskRegistry) {
     load = tasks
+    keepsFirst = !everyTime
   }
 
   public func handle(_ events: [ModelEvent], on connection: Connection) throws {
     let registry = try lock.withLock {
-      if let loaded { return loaded }
+      if keepsFirst, let loaded { return loaded }
       let made = try load()
       loaded = made
       return made

@@ -25,6 +25,11 @@ struct EnqueueEndpoint {
     }
     let parsed = (try? JSONSerialization.jsonObject(with: Data(request.body))) != nil
       ? try? ModelValue(json: String(decoding: request.body, as: UTF8.self)) : nil
+    // An integer past 64 bits would be kept as a rounded float: refused, as enqueue's
+    // --payload and --jsonl refuse it, naming the field.
+    if parsed != nil, let lossy = PayloadNumbers.firstLossy(in: String(decoding: request.body, as: UTF8.self)) {
+      return .errors(["payload": ["\(PayloadNumbers.reason(lossy.number)); send it as a string."]])
+    }
     let queue = JobQueue(connection: connection)
     switch parsed {
     case .dict(let object)?:

@@ -20,7 +20,7 @@ public final class Site: Sendable {
     stateBox = box
     pool = DatabasePool(
       path: state.settings.database.path, displayName: state.settings.display(state.settings.database.path),
-      eventHandler: state.installedApps.contains("jobs") ? JobEvents { box.current.tasks ?? TaskRegistry() } : nil)
+      eventHandler: state.installedApps.contains("jobs") ? JobEvents(everyTime: true) { box.current.tasks ?? TaskRegistry() } : nil)
     let secret = state.settings.secretKey
     authenticator = Authenticator(secret: secret)
     messages = MessageCookie(signer: Signer(secret: secret, purpose: "manage.messages"))
