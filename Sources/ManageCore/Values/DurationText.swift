@@ -28,6 +28,14 @@ public enum DurationText {
     return seconds <= maximumSeconds ? seconds : nil
   }
 
+  /// The duration a YAML value says (`30s`, or a bare number of seconds), or nil.
+  public static func seconds(of node: YAMLNode) -> Double? { seconds(node.scalarText) }
+
+  /// The message for a YAML value that is not a duration: `file:line:col: 'key' must be …`.
+  public static func problem(_ node: YAMLNode, key: String) -> String {
+    "\(node.location): '\(key)' must be \(expectation), not '\(node.scalarText)'"
+  }
+
   /// Digits with an optional fraction: no `inf`, `nan`, signs or exponents, which Double(_:)
   /// would also read.
   private static func plainNumber(_ text: Substring) -> Double? {

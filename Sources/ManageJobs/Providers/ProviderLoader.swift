@@ -124,9 +124,7 @@ public enum ProviderLoader {
   }
 
   static func duration(_ node: YAMLNode, _ name: String) throws -> Double {
-    guard let seconds = DurationText.seconds(node.scalarText) else {
-      throw ProviderError("\(node.location): '\(name)' must be \(DurationText.expectation), not '\(node.scalarText)'")
-    }
+    guard let seconds = DurationText.seconds(of: node) else { throw ProviderError(DurationText.problem(node, key: name)) }
     return seconds
   }
 }

@@ -165,15 +165,7 @@ enum TasksFileLoader {
   }
 
   static func duration(_ node: YAMLNode, _ name: String) throws -> Double {
-    let text: String
-    switch node.value {
-    case .int(let number): text = String(number)
-    case .float(let number): text = String(number)
-    default: text = node.scalarText
-    }
-    guard let seconds = DurationText.seconds(text) else {
-      throw JobsError("\(node.location): '\(name)' must be \(DurationText.expectation), not '\(text)'")
-    }
+    guard let seconds = DurationText.seconds(of: node) else { throw JobsError(DurationText.problem(node, key: name)) }
     return seconds
   }
 }
