@@ -41,7 +41,7 @@ struct JobRunPanel {
                         text(attempt["tokens_in"]).map { "\($0) tokens in" }].compactMap { $0 }.joined(separator: ", ")
         return "<tr><td>\(text(attempt["attempt"]) ?? "?")</td><td>\(text(attempt["at"]) ?? "")</td><td>\(measures)</td><td class=\"\(error == nil ? "ok" : "errornote")\">\(error ?? "succeeded")</td></tr>"
       }
-      row("Attempts", "<table class=\"attempts\"><tr><th>#</th><th>at</th><th></th><th>outcome</th></tr>\(lines)</table>")
+      row("Attempts", "<table class=\"attempts\"><tr><th>#</th><th>at</th><th>took</th><th>outcome</th></tr>\(lines)</table>")
     }
     return "<div class=\"module run\"><h3>Run</h3>\(rows)</div>"
   }

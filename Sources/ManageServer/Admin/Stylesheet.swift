@@ -57,7 +57,8 @@ enum Stylesheet {
     .login .submit{margin-top:14px;text-align:right}
     ul.summary{margin:0 0 14px}.muted{color:#888}.pad{padding:4px 14px}
     td.state-dead,td.state-failed{color:#ba2121;font-weight:600}td.state-succeeded{color:#2a7d2a}
-    .module.run{margin-bottom:16px}.module.run h3{margin:0;padding:8px 12px;background:#f0f4f8;font-size:14px}
+    .module.run{margin-bottom:16px}.module.run .row{display:flex;padding:8px 12px;border-bottom:1px solid #eee}
+    .module.run label{width:190px;flex:none;font-weight:600;padding-top:4px}.module.run .field{flex:1;min-width:0}
     pre.run{white-space:pre-wrap;margin:0;max-height:240px;overflow:auto;background:#fafafa;padding:6px 8px;border:1px solid #eee;border-radius:4px}
     table.attempts td.errornote{margin:0;padding:4px 8px}table.attempts td.ok{color:#2a7d2a}
     """
