@@ -73,6 +73,8 @@ public indirect enum ModelValue: Sendable, Hashable {
       case .text(let text):
         if let date = CivilDate(iso: Substring(text)) { return .text(date.iso) }
         if let moment = CivilDateTime(iso: Substring(text)) { return .text(moment.date.iso) }
+        // DateField.to_python: the shape of a date that is no day is invalid_date.
+        if Self.looksLikeDate(text) { throw invalid(field, "“\(text)” value has the correct format (YYYY-MM-DD) but it is an invalid date.") }
         throw invalid(field, "“\(text)” value has an invalid date format. It must be in YYYY-MM-DD format.")
       default: throw invalid(field, "“\(plain)” value has an invalid date format. It must be in YYYY-MM-DD format.")
       }
@@ -82,6 +84,11 @@ public indirect enum ModelValue: Sendable, Hashable {
       case .date(let date): return .text(CivilDateTime(date: date, time: try CivilTime(hour: 0)).iso)
       case .text(let text):
         if let moment = CivilDateTime(iso: Substring(text)) { return .text(moment.iso) }
+        // DateTimeField.to_python: a well-shaped time or date that does not exist says so.
+        if Self.looksLikeDateTime(text) {
+          throw invalid(field, "“\(text)” value has the correct format (YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ]) but it is an invalid date/time.")
+        }
+        if Self.looksLikeDate(text) { throw invalid(field, "“\(text)” value has the correct format (YYYY-MM-DD) but it is an invalid date.") }
         throw invalid(field, "“\(text)” value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.")
       default: throw invalid(field, "“\(plain)” value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.")
       }
@@ -177,6 +184,20 @@ public indirect enum ModelValue: Sendable, Hashable {
     case .bytes(let bytes): return .blob(bytes)
     case .list, .tuple, .dict: throw QueryError("a \(typeName) cannot be used as a single SQL value")
     }
+  }
+
+  /// django.utils.dateparse's date_re and datetime_re: the shapes whose failure to parse is
+  /// "invalid date" rather than "invalid format".
+  private static let dateShape = try! NSRegularExpression(pattern: #"^\d{4}-\d{1,2}-\d{1,2}$"#)
+  private static let dateTimeShape = try! NSRegularExpression(
+    pattern: #"^\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{1,2}(?::\d{1,2}(?:[.,]\d{1,6})?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$"#)
+
+  static func looksLikeDate(_ text: String) -> Bool {
+    dateShape.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+  }
+
+  static func looksLikeDateTime(_ text: String) -> Bool {
+    dateTimeShape.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
   }
 
   private func invalid(_ field: FieldSchema, _ message: String) -> QueryError {

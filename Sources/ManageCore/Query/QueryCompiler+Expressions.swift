@@ -25,6 +25,7 @@ extension QueryCompiler {
       return Fragment(sql: resolved.sql, arguments: resolved.arguments)
     case .value(let value):
       if case .null = value { return Fragment(sql: "NULL") }
+      if case .duration = value { return Fragment(sql: "?", arguments: [schema.dialect.durationArgument(try value.plainSQL(), for: .duration)]) }
       return Fragment(sql: "?", arguments: [try value.plainSQL()])
     case .binary(let op, let left, let right):
       let l = try self.expression(left)

@@ -325,7 +325,7 @@ struct QueryCompiler {
           }
           return .integer(flag ? 1 : 0)
         }
-        return try target.map { try item.sqlValue(for: $0) } ?? item.plainSQL()
+        return schema.dialect.durationArgument(try target.map { try item.sqlValue(for: $0) } ?? item.plainSQL(), for: target?.type)
       }
       let list: SQLValueList
       switch (lookup, value) {

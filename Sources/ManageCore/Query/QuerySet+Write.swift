@@ -19,7 +19,7 @@ extension QuerySet {
       let now = CivilDateTime.now()
       var statements: [String: Statement] = [:]
       for object in objects {
-        let (sql, arguments) = try object.insertStatement(now: now)
+        let (sql, arguments) = try object.insertStatement(now: now, schema: schema)
         let statement = try statements[sql] ?? connection.prepare(sql)
         statements[sql] = statement
         try statement.bind(arguments)
@@ -56,9 +56,9 @@ extension QuerySet {
       case .value(let value):
         assignments.append("\(Identifier.quoted(field.column!)) = ?")
         let stored = field.type.isRelation ? schema.keyField(referencedBy: field) : field
-        arguments.append(try IntegerFieldRange.refusing(stored, on: schema.dialect) {
+        arguments.append(schema.dialect.durationArgument(try IntegerFieldRange.refusing(stored, on: schema.dialect) {
           field.type.isRelation ? try value.sqlValue(for: stored) : try FieldValidation.storedValue(value, for: field)
-        })
+        }, for: field.type))
       case .expression(let expression):
         let fragment = try compiler.expression(expression)
         assignments.append("\(Identifier.quoted(field.column!)) = \(fragment.sql)")
@@ -191,7 +191,8 @@ extension ModelInstance {
       let key = schema?.keyField(referencedBy: field) ?? FieldSchema(name: "id", type: .integer)
       return try IntegerFieldRange.refusing(key, on: schema?.dialect) { try value.sqlValue(for: key) }
     }
-    return try IntegerFieldRange.refusing(field, on: schema?.dialect) { try FieldValidation.storedValue(value, for: field) }
+    let stored = try IntegerFieldRange.refusing(field, on: schema?.dialect) { try FieldValidation.storedValue(value, for: field) }
+    return schema?.dialect.durationArgument(stored, for: field.type) ?? stored
   }
 
   /// The INSERT for this row; an auto primary key left NULL is assigned by SQLite.

@@ -9,6 +9,11 @@ import Foundation
 public enum FieldValidation {
   /// The first problem with `stored` for `field`, in Django's words; nil when it is valid.
   public static func problem(_ field: FieldSchema, stored: SQLValue) -> String? {
+    // Field.clean runs validate() (choices) before the validators (max_length, ranges, formats).
+    if let choices = field.choices, !isBlank(stored), stored != .null {
+      let allowed = choices.compactMap { try? ModelValue(default: $0.value, field: field).sqlValue(for: field) }
+      if !allowed.contains(stored) { return "Value \(ModelValue(stored, field: field).repr) is not a valid choice." }
+    }
     switch stored {
     case .null, .blob: return nil
     case .integer(let number):
@@ -32,10 +37,6 @@ public enum FieldValidation {
         default: break
         }
       }
-    }
-    if let choices = field.choices, !isBlank(stored) {
-      let allowed = choices.compactMap { try? ModelValue(default: $0.value, field: field).sqlValue(for: field) }
-      if !allowed.contains(stored) { return "Value \(ModelValue(stored, field: field).repr) is not a valid choice." }
     }
     return nil
   }

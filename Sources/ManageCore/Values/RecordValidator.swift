@@ -141,6 +141,16 @@ public struct RecordValidator {
       case .invalid: return "“\(text)” value has an invalid format. It must be in [DD] [[HH:]MM:]ss[.uuuuuu] format."
       }
     }
+    // BinaryField.to_python: text is base64 (what dumpdata and the API write for bytes).
+    if field.type == .binary, source != .form, case .text(let text) = value {
+      guard let data = Data(base64Encoded: text) else { return "Enter valid base64-encoded data." }
+      value = .bytes(Array(data))
+    }
+    // DecimalField.to_python's message for text that is no number (the form field's is "Enter
+    // a number.", as is DecimalValidator's for NaN and infinities, which Decimal() reads).
+    if field.type == .decimal, source != .form, case .text(let text) = value, DecimalShape(text) == nil, Double(text) == nil {
+      return "“\(text)” value must be a decimal number."
+    }
     if let problem = FieldValidation.problemBeforeStoring(value, for: field) { return problem }
     if source == .json, !typed, !Self.jsonTypeFits(value, field) {
       return "Expected \(Self.jsonTypeName(field)) for \(field.type.djangoName), got \(value.typeName)."
@@ -177,7 +187,7 @@ public struct RecordValidator {
     case (.boolean, .bool): return true
     case (.boolean, _): return false
     case (let type, .int) where type.isInteger || type == .float || type == .decimal || type == .duration: return true
-    case (.float, .double), (.decimal, .double), (.decimal, .text), (.duration, .duration): return true
+    case (.float, .double), (.decimal, .double), (.decimal, .text), (.duration, .duration), (.binary, .bytes): return true
     case (let type, .text) where type.isTextual || [.date, .datetime, .time, .uuid, .decimal].contains(type): return true
     default: return false
     }
