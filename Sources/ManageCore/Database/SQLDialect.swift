@@ -23,13 +23,7 @@ public struct SQLDialect: Sendable, Hashable {
   /// EXTRACT(day …) reads as 1). Other values pass.
   public func durationArgument(_ value: SQLValue, for type: FieldType?) -> SQLValue {
     guard isPostgreSQL, type == .duration, case .integer(let micro) = value else { return value }
-    let perDay: Int64 = 86_400_000_000
-    var days = micro / perDay
-    var rest = micro % perDay
-    if rest < 0 {
-      days -= 1
-      rest += perDay
-    }
+    let (days, rest) = DjangoDurationText.daysAndRest(micro)
     return .text("\(days) days \(rest / 1_000_000).\(String(format: "%06lld", rest % 1_000_000)) seconds")
   }
 }

@@ -56,9 +56,8 @@ public enum DjangoDurationText {
     return .invalid
   }
 
-  /// Django's `duration_string`, as its serializer writes a DurationField: `3 04:05:06.500000`,
-  /// `-1 23:59:59` for minus one second (Python's timedelta keeps the days signed, the rest not).
-  public static func string(microseconds: Int64) -> String {
+  /// Python's timedelta split: signed days, and the microseconds of the day in 0..<86,400,000,000.
+  public static func daysAndRest(_ microseconds: Int64) -> (days: Int64, rest: Int64) {
     let perDay: Int64 = 86_400_000_000
     // Floor division, done on the quotient so Int64.min cannot overflow.
     var days = microseconds / perDay
@@ -67,6 +66,13 @@ public enum DjangoDurationText {
       days -= 1
       rest += perDay
     }
+    return (days, rest)
+  }
+
+  /// Django's `duration_string`, as its serializer writes a DurationField: `3 04:05:06.500000`,
+  /// `-1 23:59:59` for minus one second (Python's timedelta keeps the days signed, the rest not).
+  public static func string(microseconds: Int64) -> String {
+    let (days, rest) = daysAndRest(microseconds)
     let hours = rest / 3_600_000_000
     let minutes = rest % 3_600_000_000 / 60_000_000
     let seconds = rest % 60_000_000 / 1_000_000
