@@ -173,7 +173,7 @@ complete -c manage -n '__manage_using_command dbshell' -l traceback -d 'Show the
 
 # dumpdata
 complete -c manage -n '__manage_using_command dumpdata; and __manage_position_is dumpdata 0+ --format --indent -e --exclude --pks -o --output --settings -v --verbosity' -a '(__manage_values apps-and-models)'
-complete -c manage -n '__manage_using_command dumpdata' -l format -x -a 'json jsonl yaml' -d 'Specifies the output serialization format for fixtures: json, jsonl or yaml.'
+complete -c manage -n '__manage_using_command dumpdata' -l format -x -a 'json jsonl yaml' -d 'Specifies the output serialization format for fixtures.'
 complete -c manage -n '__manage_using_command dumpdata' -l indent -x -a '(__fish_complete_path (commandline -ct))' -d 'Specifies the indent level to use when pretty-printing output.'
 complete -c manage -n '__manage_using_command dumpdata' -s e -l exclude -x -a '(__manage_values apps-and-models)' -d 'An app_label or app_label.ModelName to exclude (use multiple --exclude to exclude multiple apps/models).'
 complete -c manage -n '__manage_using_command dumpdata' -s a -l all -d 'Use Django\'s base manager to dump all models stored in the database, including those that would otherwise be filtered or modified by a custom manager.'
@@ -267,7 +267,7 @@ complete -c manage -n '__manage_using_command loaddata; and __manage_position_is
 complete -c manage -n '__manage_using_command loaddata' -l app -x -a '(__manage_values apps)' -d 'Only look for fixtures in the specified app.'
 complete -c manage -n '__manage_using_command loaddata' -s i -l ignorenonexistent -d 'Ignores entries in the serialized data for fields that do not currently exist on the model.'
 complete -c manage -n '__manage_using_command loaddata' -s e -l exclude -x -a '(__manage_values apps-and-models)' -d 'An app_label or app_label.ModelName to exclude. Can be used multiple times.'
-complete -c manage -n '__manage_using_command loaddata' -l format -x -a 'json jsonl yaml' -d 'Format of serialized data when reading from stdin: json, jsonl or yaml.'
+complete -c manage -n '__manage_using_command loaddata' -l format -x -a 'json jsonl yaml' -d 'Format of serialized data when reading from stdin.'
 complete -c manage -n '__manage_using_command loaddata' -l settings -x -a '(__fish_complete_path (commandline -ct))' -d 'The settings file to use instead of the nearest manage.yaml (also MANAGE_SETTINGS).'
 complete -c manage -n '__manage_using_command loaddata' -s v -l verbosity -x -a '0 1 2 3' -d 'Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output.'
 complete -c manage -n '__manage_using_command loaddata' -l no-color -d 'Don\'t colorize the command output (also NO_COLOR).'

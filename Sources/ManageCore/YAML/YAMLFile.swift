@@ -31,9 +31,9 @@ public enum YAMLFile {
 
   /// Parses YAML text; `displayPath` is how messages name its source.
   public static func parse(_ text: String, displayPath: String) throws -> YAMLNode? {
-    // JSON (migration files) takes a faster road; anything else, or broken JSON, goes through
-    // libyaml, which reads both and explains what is wrong.
-    if text.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }).map({ $0 == UInt8(ascii: "{") }) == true {
+    // JSON (migration files, fixtures) takes a faster road; anything else, or broken JSON,
+    // goes through libyaml, which reads both and explains what is wrong.
+    if text.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }).map({ $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[") }) == true {
       var reader = JSONReader(text, displayPath: displayPath)
       if let node = reader.read() { return node }
     }

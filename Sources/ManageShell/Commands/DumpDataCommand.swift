@@ -21,7 +21,7 @@ public struct DumpDataCommand: ManageCommand {
   @Argument(help: ArgumentHelp("Restricts dumped data to the specified app_label or app_label.ModelName.", valueName: "app_label[.ModelName]"), completion: .appAndModelLabels)
   var labels: [String] = []
 
-  @Option(help: "Specifies the output serialization format for fixtures: json, jsonl or yaml.")
+  @Option(help: "Specifies the output serialization format for fixtures.")
   var format: FixtureFormat = .json
 
   @Option(help: "Specifies the indent level to use when pretty-printing output.")

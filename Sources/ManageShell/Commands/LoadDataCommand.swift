@@ -36,7 +36,7 @@ public struct LoadDataCommand: ManageCommand {
   @Option(name: [.customShort("e"), .customLong("exclude")], help: ArgumentHelp("An app_label or app_label.ModelName to exclude. Can be used multiple times.", valueName: "exclude"), completion: .appAndModelLabels)
   var exclude: [String] = []
 
-  @Option(help: "Format of serialized data when reading from stdin: json, jsonl or yaml.")
+  @Option(help: "Format of serialized data when reading from stdin.")
   var format: FixtureFormat?
 
   @OptionGroup(title: "Global Options")
@@ -81,9 +81,7 @@ public struct LoadDataCommand: ManageCommand {
     let loader = FixtureLoader(schema: data.schema, connection: data.connection, ignoreNonexistent: ignoreNonexistent, excludedApps: apps, excludedModels: models)
     let outcome = try loader.load(sources)
     guard global.verbosity >= 1 else { return }
-    if outcome.read == 0 {
-      if global.verbosity >= 2 { context.console.print("No fixtures found.") }
-    } else if outcome.installed == outcome.read {
+    if outcome.installed == outcome.read {
       context.console.print("Installed \(outcome.installed) object(s) from \(outcome.fixtures) fixture(s)")
     } else {
       context.console.print("Installed \(outcome.installed) object(s) (of \(outcome.read)) from \(outcome.fixtures) fixture(s)")

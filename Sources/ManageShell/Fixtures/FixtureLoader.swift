@@ -61,7 +61,8 @@ struct FixtureLoader {
   }
 
   func load(_ sources: [Source]) throws -> Outcome {
-    var outcome = Outcome(fixtures: sources.filter { !$0.objects.isEmpty }.count)
+    // Every fixture file read counts, an empty one too (Django's fixture_count).
+    var outcome = Outcome(fixtures: sources.count)
     var problems: [Problem] = []
     var planned: [Planned] = []
     var rowsToCome: [String: Set<SQLValue>] = [:]

@@ -10,6 +10,7 @@ import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -36,6 +37,33 @@ def submit(name):
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.NAME, name).click()
     wait.until(ready.staleness_of(old))
+    settled()
+
+
+def settled():
+    """Waits until the page in the window has finished loading (a click's navigation included)."""
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def follow(link):
+    """Clicks a link and waits for the page it leads to."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.LINK_TEXT, link).click()
+    wait.until(ready.staleness_of(old))
+    settled()
+
+
+def read(selector):
+    """The text of an element of the loaded page; retried when the page is replaced under it
+    (a redirect's second document), which a loaded CI machine makes likely."""
+    for attempt in range(10):
+        try:
+            settled()
+            return wait.until(ready.presence_of_element_located((By.CSS_SELECTOR, selector))).text
+        except WebDriverException:
+            if attempt == 9:
+                raise
+    return None
 
 
 def text():
@@ -75,16 +103,16 @@ try:
     Select(driver.find_element(By.NAME, "author")).select_by_index(1)
     Select(driver.find_element(By.NAME, "status")).select_by_visible_text("published")
     submit("_save")
-    seen["added_message"] = driver.find_element(By.CSS_SELECTOR, ".message").text
+    seen["added_message"] = read(".message")
     shot("04-added")
 
     # Edit it from the change list.
-    driver.find_element(By.LINK_TEXT, "1").click()
+    follow("1")
     title = driver.find_element(By.NAME, "title")
     title.clear()
     title.send_keys("Sketch of the Analytical Engine")
     submit("_save")
-    seen["changed_message"] = driver.find_element(By.CSS_SELECTOR, ".message").text
+    seen["changed_message"] = read(".message")
 
     # A second post, then search and filter.
     driver.get(base + "/admin/blog/post/add/")
@@ -97,24 +125,26 @@ try:
     old = driver.find_element(By.TAG_NAME, "html")
     search.submit()
     wait.until(ready.staleness_of(old))
+    settled()
     seen["search_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "tbody tr"))
     seen["search_first"] = driver.find_element(By.CSS_SELECTOR, "tbody tr td:nth-child(3)").text
     shot("05-search")
     driver.get(base + "/admin/blog/post/")
-    driver.find_element(By.LINK_TEXT, "draft").click()
+    follow("draft")
     seen["filter_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "tbody tr"))
     seen["filter_first"] = driver.find_element(By.CSS_SELECTOR, "tbody tr td:nth-child(3)").text
     shot("06-filter")
 
     # Delete the draft: the confirmation page, then the change list without it.
-    driver.find_element(By.LINK_TEXT, "2").click()
-    driver.find_element(By.LINK_TEXT, "Delete").click()
+    follow("2")
+    follow("Delete")
     seen["confirm"] = driver.find_element(By.TAG_NAME, "h2").text
     shot("07-confirm-delete")
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "button.danger").click()
     wait.until(ready.staleness_of(old))
-    seen["deleted_message"] = driver.find_element(By.CSS_SELECTOR, ".message").text
+    settled()
+    seen["deleted_message"] = read(".message")
     seen["rows_after_delete"] = len(driver.find_elements(By.CSS_SELECTOR, "tbody tr"))
     shot("08-deleted")
     seen["console_errors"] = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
