@@ -128,6 +128,9 @@ struct FixtureLoaderTests {
     #expect(rows[0].contains(#""name": "Coffee""#) && rows[0].contains(#""kinds": [2]"#) && rows[0].contains(#""size": "M""#) && rows[0].contains(#""price": null"#), "\(rows[0])")
     #expect(rows[1].hasPrefix(#"{"model": "shop.item", "pk": 2, "fields": {"name": "New", "slug": "", "email": "", "size": "M", "count": 0"#), "\(rows[1])")
     #expect(try project.count("shop_item") == 2)
+    // One key twice in a load: the second object updates the row the first inserted.
+    #expect(try project.load(#"[{"model": "shop.kind", "pk": 7, "fields": {"name": "first"}}, {"model": "shop.kind", "pk": 7, "fields": {"name": "second"}}]"#).installed == 2)
+    #expect(try project.dump("shop.Kind").last == #"{"model": "shop.kind", "pk": 7, "fields": {"name": "second"}}"#)
   }
 
   /// Each refusal in Django's words, at the value it is about, and the table untouched.

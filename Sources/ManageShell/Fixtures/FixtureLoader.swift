@@ -95,12 +95,15 @@ struct FixtureLoader {
     }
     // The objects that resolved are still checked, so one run lists every mistake.
     try connection.transaction(.immediate) {
+      // Which given keys are already rows, asked once per model in chunks rather than once per
+      // object; a row this load inserts joins the set, so a key given twice updates.
+      var stored = try storedKeys(planned)
       for item in planned {
         // A savepoint per object: a database error (PostgreSQL then refuses every later
         // statement of the transaction) costs that object only, and the others are still checked.
         do {
           try connection.savepoint("manage_loaddata") {
-            let found = try save(item, rowsToCome: rowsToCome)
+            let found = try save(item, rowsToCome: rowsToCome, stored: &stored)
             if !found.isEmpty { throw Failure(problems: found) }
           }
           outcome.installed += 1
@@ -136,8 +139,33 @@ struct FixtureLoader {
     return key
   }
 
+  /// The keys among the planned objects' that the tables hold now, by model (lower-case label),
+  /// each as `keySQL` writes it so the two compare.
+  private func storedKeys(_ planned: [Planned]) throws -> [String: Set<SQLValue>] {
+    var wanted: [String: (model: ModelSchema, keys: [SQLValue])] = [:]
+    for item in planned {
+      guard let pk = item.pk, let keyField = item.model.primaryKey, let key = try? pk.sqlValue(for: keyField) else { continue }
+      wanted[item.model.labelLower, default: (item.model, [])].keys.append(key)
+    }
+    var stored: [String: Set<SQLValue>] = [:]
+    for (label, entry) in wanted {
+      guard let keyField = entry.model.primaryKey, let column = keyField.column else { continue }
+      var found = Set<SQLValue>()
+      var start = 0
+      while start < entry.keys.count {
+        let chunk = Array(entry.keys[start..<min(start + 500, entry.keys.count)])
+        start += chunk.count
+        let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+        let rows = try connection.query("SELECT \(Identifier.quoted(column)) FROM \(Identifier.quoted(entry.model.dbTable)) WHERE \(Identifier.quoted(column)) IN (\(marks))", chunk)
+        for row in rows { if let key = try? ModelValue(row[0], field: keyField).sqlValue(for: keyField) { found.insert(key) } }
+      }
+      stored[label] = found
+    }
+    return stored
+  }
+
   /// Validates one object and writes it; the problems found, empty when it was written.
-  private func save(_ item: Planned, rowsToCome: [String: Set<SQLValue>]) throws -> [Problem] {
+  private func save(_ item: Planned, rowsToCome: [String: Set<SQLValue>], stored: inout [String: Set<SQLValue>]) throws -> [Problem] {
     let model = item.model
     var validator = RecordValidator(model: model, schema: schema)
     validator.rowsToCome = rowsToCome
@@ -165,11 +193,12 @@ struct FixtureLoader {
       }
     }
     guard problems.isEmpty else { return problems }
-    let existing: ModelInstance?
-    if let pk = item.pk, case .instance(let row)? = try QuerySet(model: model, schema: schema).filter("pk", pk).first(connection) {
+    let key = try item.pk.flatMap { pk in try model.primaryKey.map { try pk.sqlValue(for: $0) } }
+    var existing: ModelInstance?
+    if let pk = item.pk, let key, stored[model.labelLower]?.contains(key) == true,
+      case .instance(let row)? = try QuerySet(model: model, schema: schema).filter("pk", pk).first(connection)
+    {
       existing = row
-    } else {
-      existing = nil
     }
     if let pk = item.pk, let keyField = model.primaryKey, !keyField.type.isAutoIncrement { input[keyField.name] = pk }
     // A time Django would have set on save: kept from the row, or now for a new one.
@@ -196,7 +225,9 @@ struct FixtureLoader {
     var pairs = cleaned
     if let pk = item.pk, let keyField = model.primaryKey, keyField.type.isAutoIncrement { pairs.append((keyField.name, pk)) }
     let instance = try ModelInstance(model: model, assigning: pairs)
-    try instance.save(connection, schema: schema, raw: true)
+    // A new row is an INSERT alone (save() would try an UPDATE first).
+    try instance.save(connection, schema: schema, forceInsert: existing == nil, raw: true)
+    if let key { stored[model.labelLower, default: []].insert(key) }
     try validator.saveManyToMany(cleanedLinks, for: instance, connection)
     return []
   }
