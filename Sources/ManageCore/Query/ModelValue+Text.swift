@@ -145,6 +145,10 @@ extension ModelValue {
   }
 
   public static func jsonQuote(_ text: String, asciiOnly: Bool = false) -> String {
+    // Most text needs no escape: one scan of its bytes, then the text as it is.
+    if !text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 || (asciiOnly && $0 > 0x7F) }) {
+      return "\"" + text + "\""
+    }
     var result = "\""
     for scalar in text.unicodeScalars {
       switch scalar {
