@@ -12,8 +12,6 @@ saves raw, unvalidated. The median of RUNS of each is printed with the ratio. Dj
 """
 import argparse
 import os
-import random
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -25,33 +23,7 @@ WORK = os.path.join(HERE, ".work")
 sys.path.insert(0, HERE)
 from cli_speed import build_manage  # noqa: E402
 from enqueue_speed import reference_python  # noqa: E402
-from shell_speed import DJANGO_MODELS, DJANGO_SETTINGS, MODELS  # noqa: E402
-
-
-def project(manage, rows):
-    folder = os.path.join(WORK, "fixtures")
-    shutil.rmtree(folder, ignore_errors=True)
-    os.makedirs(os.path.join(folder, "blog"))
-    with open(os.path.join(folder, "manage.yaml"), "w") as handle:
-        handle.write("installed_apps: [blog]\n")
-    with open(os.path.join(folder, "blog", "models.yaml"), "w") as handle:
-        handle.write(MODELS)
-    subprocess.run([manage, "makemigrations", "-v", "0"], cwd=folder, check=True)
-    subprocess.run([manage, "migrate", "-v", "0"], cwd=folder, check=True)
-    random.seed(7)
-    with sqlite3.connect(os.path.join(folder, "db.sqlite3")) as db:
-        db.executemany("INSERT INTO blog_author (name) VALUES (?)", [(f"author {i}",) for i in range(100)])
-        db.executemany(
-            "INSERT INTO blog_post (title, slug, status, score, created_at, author_id) VALUES (?, ?, ?, ?, ?, ?)",
-            [(f"Post number {i}", f"post-{i}", random.choice(["draft", "published"]), random.randint(0, 100) if i % 7 else None,
-              f"2026-{1 + i % 12:02d}-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:00", 1 + i % 100) for i in range(rows)])
-    with open(os.path.join(folder, "blog", "__init__.py"), "w"):
-        pass
-    with open(os.path.join(folder, "blog", "models.py"), "w") as handle:
-        handle.write(DJANGO_MODELS)
-    with open(os.path.join(folder, "settings.py"), "w") as handle:
-        handle.write(DJANGO_SETTINGS)
-    return folder
+from shell_speed import project  # noqa: E402
 
 
 def timed(command, folder, before=None):
@@ -75,7 +47,7 @@ def main():
     python = reference_python()
     if python is None:
         raise SystemExit("could not install Django 6.1 for the reference")
-    folder = project(manage, arguments.rows)
+    folder = project(manage, arguments.rows, name="fixtures")
     os.environ["PYTHONPATH"] = folder
     django = [python, "-m", "django"]
     database = os.path.join(folder, "db.sqlite3")

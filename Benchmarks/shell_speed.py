@@ -59,8 +59,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 """
 
 
-def project(manage, rows):
-    folder = os.path.join(WORK, "shell")
+def project(manage, rows, name="shell"):
+    """The blog with 100 authors and `rows` posts, migrated by manage, in Benchmarks/.work/NAME,
+    with blog/models.py and settings.py naming the same tables for Django."""
+    folder = os.path.join(WORK, name)
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(os.path.join(folder, "blog"))
     with open(os.path.join(folder, "manage.yaml"), "w") as handle:
