@@ -105,7 +105,9 @@ public final class Worker: @unchecked Sendable {
     var lastScheduleCheck = Date.distantPast
     var stopRequestedAt: Date?
     while true {
-      try recordFinished(&summary)
+      // `locked`: another process held the database past the busy timeout this turn; the turn
+      // claims nothing and cannot end a burst, and the next one tries again.
+      var locked = try waitedOnLock { try recordFinished(&summary) }
       if stopRequestedAt == nil && shouldStop() {
         stopRequestedAt = Date()
         log("stopping: no new jobs; \(runningCount) running get \(DurationText.format(options.grace)) to finish")
@@ -117,24 +119,26 @@ public final class Worker: @unchecked Sendable {
           break
         }
       }
-      if options.schedules && stopRequestedAt == nil && Date().timeIntervalSince(lastScheduleCheck) >= 1 {
-        try enqueueDueTicks()
-        lastScheduleCheck = Date()
+      if !locked && options.schedules && stopRequestedAt == nil && Date().timeIntervalSince(lastScheduleCheck) >= 1 {
+        locked = try waitedOnLock { try enqueueDueTicks() }
+        if !locked { lastScheduleCheck = Date() }
       }
-      if Date().timeIntervalSince(lastHeartbeat) >= options.lease / 3 {
-        try queue.renew(runningIDs, owner: owner, lease: options.lease)
-        lastHeartbeat = Date()
+      if !locked && Date().timeIntervalSince(lastHeartbeat) >= options.lease / 3 {
+        locked = try waitedOnLock { try queue.renew(runningIDs, owner: owner, lease: options.lease) }
+        if !locked { lastHeartbeat = Date() }
       }
       var claimed: [Job] = []
       let free = options.concurrency - runningCount
       let allowance = options.maxJobs.map { $0 - claimedCount } ?? Int.max
-      if stopRequestedAt == nil && free > 0 && allowance > 0 {
-        claimed = try queue.claim(owner: owner, queues: options.queues, limit: min(free, allowance), lease: options.lease)
+      if !locked && stopRequestedAt == nil && free > 0 && allowance > 0 {
+        locked = try waitedOnLock { claimed = try queue.claim(owner: owner, queues: options.queues, limit: min(free, allowance), lease: options.lease) }
         claimedCount += claimed.count
         for job in claimed { start(job) }
       }
       if claimed.isEmpty {
-        if runningCount == 0 && (options.burst || allowance <= 0) { try recordFinished(&summary); break }
+        if !locked && runningCount == 0 && (options.burst || allowance <= 0) {
+          if try !waitedOnLock({ try recordFinished(&summary) }) { break }
+        }
         _ = wake.wait(timeout: .now() + min(options.idleInterval, 0.1))
       }
     }
@@ -384,6 +388,26 @@ public final class Worker: @unchecked Sendable {
     return (.failed(error, retryAt: nil), "failed, dead: \(error.prefix(200))")
   }
 
+  /// Runs `body`; when another writer holds the database past the busy timeout, says so (once
+  /// every ten seconds) and returns true, so the loop goes round again: running jobs go on, and
+  /// what they finish is committed once the lock is free. A worker that waits rather than exits
+  /// keeps serving through a long migrate or a backup.
+  private func waitedOnLock(_ body: () throws -> Void) throws -> Bool {
+    do {
+      try body()
+      return false
+    } catch let error as SQLiteError where error.isBusy {
+      let now = Date()
+      if now.timeIntervalSince(lastLockReport) >= 10 {
+        log("waiting: the database is locked by another process (SQLITE_BUSY past the busy timeout); running jobs go on, and what they finish is committed when it is free")
+        lastLockReport = now
+      }
+      return true
+    }
+  }
+
+  private var lastLockReport = Date.distantPast
+
   private func recordFinished(_ summary: inout Summary) throws {
     let batch: [Finished] = lock.withLock {
       defer { finished.removeAll() }
@@ -397,6 +421,22 @@ public final class Worker: @unchecked Sendable {
     // (the model's answer broke a field's rule) is rolled back and becomes a failed attempt.
     var committed: Set<Int64> = []
     var lost: Set<Int64> = []
+    do {
+      try commitAndRecord(&current, committed: &committed, lost: &lost)
+    } catch let error as SQLiteError where error.isBusy {
+      // The database is locked: what was not committed goes back, to be recorded on a later
+      // turn; what was committed is counted now.
+      let settled = committed.union(lost)
+      lock.withLock { finished.insert(contentsOf: current.filter { !settled.contains($0.id) }, at: 0) }
+      account(current.filter { settled.contains($0.id) }, lost: lost, &summary)
+      throw error
+    }
+    account(current, lost: lost, &summary)
+  }
+
+  /// Commits the writes with their jobs' successes, then records every other outcome in one
+  /// transaction. `committed` and `lost` say which writes are settled, if it throws midway.
+  private func commitAndRecord(_ current: inout [Finished], committed: inout Set<Int64>, lost: inout Set<Int64>) throws {
     for index in current.indices {
       guard let write = current[index].write, case .succeeded(let result) = current[index].outcome else { continue }
       let item = current[index]
@@ -408,12 +448,18 @@ public final class Worker: @unchecked Sendable {
         guard let job = lock.withLock({ running[item.id]?.job }) else { continue }
         (current[index].outcome, current[index].words) = failure(job, message, retryable: true)
         current[index].details = item.details.map { Self.settingLastAttemptError($0, message) }
+        current[index].write = nil  // rolled back: a retry of the recording must not write
       }
     }
     let toRecord = current.filter { !committed.contains($0.id) && !lost.contains($0.id) }
     var details: [Int64: ModelValue] = [:]
     for item in toRecord { details[item.id] = item.details }
     try queue.record(toRecord.map { ($0.id, $0.outcome) }, owner: owner, details: details)
+    for item in toRecord { committed.insert(item.id) }
+  }
+
+  /// Logs and counts recorded outcomes, and forgets their runs.
+  private func account(_ current: [Finished], lost: Set<Int64>, _ summary: inout Summary) {
     for item in current {
       let (id, outcome, words) = (item.id, item.outcome, item.words)
       if lost.contains(id) {
