@@ -53,15 +53,19 @@ extension QuerySet {
 
   /// The rows as model instances (with select_related rows attached and annotations set).
   public func instances(_ connection: Connection) throws -> [ModelInstance] {
+    var result: [ModelInstance] = []
+    try forEachInstance(connection) { result.append($0) }
+    return result
+  }
+
+  /// Each row as an instance, one at a time (Django's `iterator()`): what dumpdata streams, so
+  /// a table larger than memory is written without holding it.
+  public func forEachInstance(_ connection: Connection, _ body: (ModelInstance) throws -> Void) throws {
     guard case .instances = shape else {
       throw QueryError("this query returns \(shapeName), not \(model.name) objects", kind: "TypeError")
     }
     let outputs = try compile().outputs
-    var result: [ModelInstance] = []
-    try forEachRow(connection) { row in
-      result.append(instance(from: row, outputs: outputs))
-    }
-    return result
+    try forEachRow(connection) { row in try body(instance(from: row, outputs: outputs)) }
   }
 
   private var shapeName: String {

@@ -90,7 +90,7 @@ public struct DumpDataCommand: ManageCommand {
     for model in models {
       var query = try QuerySet(model: model, schema: data.schema).orderBy([model.primaryKey?.name ?? "id"])
       if let keys { query = try query.filter("pk__in", .list(keys)) }
-      for row in try query.instances(data.connection) {
+      try query.forEachInstance(data.connection) { row in
         sink.write(writer.separator(first: first))
         first = false
         sink.write(writer.text(try writer.object(row, data.connection)))
