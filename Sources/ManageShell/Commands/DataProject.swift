@@ -26,23 +26,43 @@ struct DataProject {
     try UnappliedMigrations.require(registry: registry, connection: connection)
   }
 
-  /// `app_label` and `app_label.ModelName` labels: the apps, and the models in lower case.
+  /// `app_label` and `app_label.ModelName` labels to exclude: the apps, and the models in lower
+  /// case. An unknown app is Django's "No installed app with label …".
   func excluded(_ labels: [String]) throws -> (apps: Set<String>, models: Set<String>) {
     var apps = Set<String>()
     var models = Set<String>()
+    try parse(labels, unknownApp: { "No installed app with label '\($0)'." }) { app, model in
+      if let model { models.insert(model.labelLower) } else { apps.insert(app) }
+    }
+    return (apps, models)
+  }
+
+  /// The models `labels` name, in their order, each once (an app label is its models); an
+  /// unknown app says `unknownApp`'s words (dumpdata's are "Unknown application: …").
+  func models(_ labels: [String], unknownApp: (String) -> String) throws -> [ModelSchema] {
+    var models: [ModelSchema] = []
+    try parse(labels, unknownApp: unknownApp) { app, model in
+      for found in model.map({ [$0] }) ?? schema.models(in: app) where !models.contains(where: { $0.labelLower == found.labelLower }) {
+        models.append(found)
+      }
+    }
+    return models
+  }
+
+  /// Each label as its app, and its model when it names one; unknown ones are exit-2 errors.
+  private func parse(_ labels: [String], unknownApp: (String) -> String, _ each: (String, ModelSchema?) -> Void) throws {
     for label in labels {
       if label.contains(".") {
         guard let model = schema.model(label) else {
           throw CommandFailure("Unknown model: \(label)", hint: Suggestion.closest(to: label, in: schema.models.map(\.label)).map { "Did you mean '\($0)'?" }, exitCode: 2)
         }
-        models.insert(model.labelLower)
+        each(model.app, model)
       } else {
         guard registry.app(label) != nil else {
-          throw CommandFailure("No installed app with label '\(label)'.", hint: Suggestion.closest(to: label, in: registry.labels).map { "Did you mean '\($0)'?" }, exitCode: 2)
+          throw CommandFailure(unknownApp(label), hint: Suggestion.closest(to: label, in: registry.labels).map { "Did you mean '\($0)'?" }, exitCode: 2)
         }
-        apps.insert(label)
+        each(label, nil)
       }
     }
-    return (apps, models)
   }
 }

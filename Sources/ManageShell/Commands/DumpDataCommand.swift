@@ -52,24 +52,7 @@ public struct DumpDataCommand: ManageCommand {
   public func run(context: CommandContext) async throws {
     let data = try DataProject(context, readOnly: true)
     let (excludedApps, excludedModels) = try data.excluded(exclude)
-    var models: [ModelSchema] = []
-    if labels.isEmpty {
-      models = data.schema.models
-    } else {
-      for label in labels {
-        if label.contains(".") {
-          guard let model = data.schema.model(label) else {
-            throw CommandFailure("Unknown model: \(label)", hint: Suggestion.closest(to: label, in: data.schema.models.map(\.label)).map { "Did you mean '\($0)'?" }, exitCode: 2)
-          }
-          if !models.contains(where: { $0.labelLower == model.labelLower }) { models.append(model) }
-        } else {
-          guard data.registry.app(label) != nil else {
-            throw CommandFailure("Unknown application: \(label)", hint: Suggestion.closest(to: label, in: data.registry.labels).map { "Did you mean '\($0)'?" }, exitCode: 2)
-          }
-          for model in data.schema.models(in: label) where !models.contains(where: { $0.labelLower == model.labelLower }) { models.append(model) }
-        }
-      }
-    }
+    var models = labels.isEmpty ? data.schema.models : try data.models(labels, unknownApp: { "Unknown application: \($0)" })
     models.removeAll { excludedApps.contains($0.app) || excludedModels.contains($0.labelLower) }
     var keys: [ModelValue]?
     if let primaryKeys {
@@ -83,7 +66,7 @@ public struct DumpDataCommand: ManageCommand {
       }
     }
     let writer = FixtureWriter(schema: data.schema, format: format, indent: indent == 0 ? nil : indent)
-    let file = try output.map { try OutputFile(path: $0) }
+    let file = try output.map { try FileWriter.Stream(path: $0) }
     let sink = file.map { file in BufferedOutput { file.write($0) } } ?? BufferedOutput.standardOutput()
     sink.write(writer.opening)
     var first = true
@@ -99,38 +82,5 @@ public struct DumpDataCommand: ManageCommand {
     sink.write(writer.closing)
     sink.flush()
     try file?.commit()
-  }
-}
-
-/// A file written whole or not at all: the text goes to a temporary file beside it, renamed
-/// over the target only once everything is written.
-final class OutputFile {
-  let path: String
-  private let temporary: String
-  private let handle: FileHandle
-  private var committed = false
-
-  init(path: String) throws {
-    self.path = path
-    temporary = Path.join(Path.directory(of: Path.absolute(path)), ".\(Path.lastComponent(path)).\(getpid()).tmp")
-    guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
-      throw CommandFailure("cannot write \(path) (\(Path.isDirectory(Path.directory(of: Path.absolute(path))) ? "permission denied" : "no such folder"))")
-    }
-    self.handle = handle
-  }
-
-  func write(_ text: String) { handle.write(Data(text.utf8)) }
-
-  func commit() throws {
-    try handle.close()
-    guard rename(temporary, path) == 0 else { throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))") }
-    committed = true
-  }
-
-  deinit {
-    if !committed {
-      try? handle.close()
-      unlink(temporary)
-    }
   }
 }

@@ -9,10 +9,9 @@ public enum ShellCompletions {
     // fixture files of the current directory.
     CompletionSource("fixtures") { request in
       var names: [String] = []
-      let extensions = Set(FixtureFormat.allCases.map(\.rawValue) + ["yml"])
       func add(_ folder: String, bare: Bool) {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.sorted() ?? []
-        for file in files where extensions.contains(Path.lastComponent(file).split(separator: ".").last.map(String.init) ?? "") {
+        for file in files where file.contains(".") && FixtureFormat(fileExtension: String(file.split(separator: ".").last!)) != nil {
           let name = bare ? String(file[..<(file.lastIndex(of: ".") ?? file.endIndex)]) : file
           if !names.contains(name) { names.append(name) }
         }

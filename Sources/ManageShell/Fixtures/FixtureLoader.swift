@@ -35,7 +35,7 @@ struct FixtureLoader {
     var location: SourceLocation
     /// The object's name for messages, and its place (several problems may share it).
     var object: String
-    var objectLocation: SourceLocation?
+    var objectLocation: SourceLocation
     var text: String
     var description: String { "\(location): \(object): \(text)" }
   }
@@ -46,17 +46,19 @@ struct FixtureLoader {
     var message: String {
       let shown = problems.prefix(50).map(\.description)
       let more = problems.count > 50 ? ["… and \(problems.count - 50) more"] : []
-      let objects = Set(problems.map { $0.objectLocation ?? $0.location }).count
+      let objects = Set(problems.map(\.objectLocation)).count
       return (shown + more + ["Problem installing fixture(s): \(objects) object(s) could not be loaded, so none were."]).joined(separator: "\n")
     }
     var hint: String? { "Fix the objects above (or load with --ignorenonexistent to skip unknown fields and models); the database is unchanged." }
   }
 
-  /// An object resolved to its model, with its primary key converted.
+  /// An object resolved to its model, with its primary key converted once: as a value for the
+  /// model, and as stored (what the key sets hold).
   private struct Planned {
     var object: FixtureObject
     var model: ModelSchema
     var pk: ModelValue?
+    var key: SQLValue?
     var name: String
   }
 
@@ -76,7 +78,7 @@ struct FixtureLoader {
           continue
         }
         if excludedApps.contains(model.app) || excludedModels.contains(model.labelLower) { continue }
-        var item = Planned(object: object, model: model, pk: nil, name: model.labelLower)
+        var item = Planned(object: object, model: model, name: model.labelLower)
         if let node = object.pk {
           let keyField = model.primaryKey ?? FieldSchema(name: "id", type: .auto)
           let given = ModelValue(node: node)
@@ -84,6 +86,7 @@ struct FixtureLoader {
           do {
             let key = try keySQL(given, keyField)
             item.pk = ModelValue(key, field: keyField)
+            item.key = key
             rowsToCome[model.labelLower, default: []].insert(key)
           } catch let error as QueryError {
             problems.append(Problem(location: node.location, object: item.name, objectLocation: object.location, text: "pk: \(RecordValidator.plainMessage(error.message))"))
@@ -144,7 +147,7 @@ struct FixtureLoader {
   private func storedKeys(_ planned: [Planned]) throws -> [String: Set<SQLValue>] {
     var wanted: [String: (model: ModelSchema, keys: [SQLValue])] = [:]
     for item in planned {
-      guard let pk = item.pk, let keyField = item.model.primaryKey, let key = try? pk.sqlValue(for: keyField) else { continue }
+      guard let key = item.key else { continue }
       wanted[item.model.labelLower, default: (item.model, [])].keys.append(key)
     }
     var stored: [String: Set<SQLValue>] = [:]
@@ -193,7 +196,7 @@ struct FixtureLoader {
       }
     }
     guard problems.isEmpty else { return problems }
-    let key = try item.pk.flatMap { pk in try model.primaryKey.map { try pk.sqlValue(for: $0) } }
+    let key = item.key
     var existing: ModelInstance?
     if let pk = item.pk, let key, stored[model.labelLower]?.contains(key) == true,
       case .instance(let row)? = try QuerySet(model: model, schema: schema).filter("pk", pk).first(connection)

@@ -26,19 +26,17 @@ struct FixtureWriter {
         fields[field.name] = .list(keys.map { Self.serialized(ModelValue($0, field: keyField)) })
       } else if field.isConcrete {
         let value = row.values[field.name] ?? .null
-        fields[field.name] = field.type.isRelation ? Self.serialized(value) : Self.serialized(value, field.type)
+        fields[field.name] = Self.serialized(value)
       }
     }
     return .dict(OrderedDictionary([("model", .text(model.labelLower)), ("pk", Self.serialized(row.pk)), ("fields", .dict(fields))]))
   }
 
-  /// A stored value in the serializer's form.
-  static func serialized(_ value: ModelValue, _ type: FieldType? = nil) -> ModelValue {
-    switch value {
-    case .duration(let micro): return .text(DjangoDurationText.string(microseconds: micro))
-    case .int(let micro) where type == .duration: return .text(DjangoDurationText.string(microseconds: micro))
-    default: return value
-    }
+  /// A stored value in the serializer's form: JSON's, but for a duration, which is
+  /// `duration_string`'s text (DjangoJSONEncoder would write seconds).
+  static func serialized(_ value: ModelValue) -> ModelValue {
+    if case .duration(let micro) = value { return .text(DjangoDurationText.string(microseconds: micro)) }
+    return value
   }
 
   /// The text before the first object, between two, and after the last.
