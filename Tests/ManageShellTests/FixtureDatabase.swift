@@ -14,6 +14,23 @@ enum FixtureDatabase {
     return (try scratch.connect(), scratch)
   }
 
+  /// A project folder in the temporary directory with one app of `models`, its schema for
+  /// `backend`, and its tables made on a fresh database (the scratch database, when there is
+  /// one, must live as long as the caller).
+  static func project(app: String, models: String, backend: DatabaseBackend, prefix: String)
+    throws -> (path: String, schema: ProjectSchema, connection: Connection, scratch: ScratchPostgresDatabase?)
+  {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path + "/" + app, withIntermediateDirectories: true)
+    try "installed_apps: [\(app)]\n".write(toFile: path + "/manage.yaml", atomically: true, encoding: .utf8)
+    try models.write(toFile: path + "/\(app)/models.yaml", atomically: true, encoding: .utf8)
+    var schema = try AppRegistry(settings: SettingsLoader.load(environment: [:], currentDirectory: path)).loadSchema()
+    schema.dialect = SQLDialect(backend)
+    let (connection, scratch) = try open(backend, prefix: prefix.replacingOccurrences(of: "-", with: "_"), folder: path)
+    try createTables(for: schema, on: connection)
+    return (path, schema, connection, scratch)
+  }
+
   /// Creates every model's table as a migration would.
   static func createTables(for schema: ProjectSchema, on connection: Connection) throws {
     // Migration state names related models by label, as migration files do.

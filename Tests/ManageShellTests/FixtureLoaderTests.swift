@@ -46,15 +46,7 @@ struct FixtureLoaderTests {
     private var scratch: ScratchPostgresDatabase?
 
     init(_ backend: DatabaseBackend) throws {
-      path = FileManager.default.temporaryDirectory.appendingPathComponent("manage-fixtures-\(UUID().uuidString)").path
-      try FileManager.default.createDirectory(atPath: path + "/shop", withIntermediateDirectories: true)
-      try "installed_apps: [shop]\n".write(toFile: path + "/manage.yaml", atomically: true, encoding: .utf8)
-      try FixtureLoaderTests.models.write(toFile: path + "/shop/models.yaml", atomically: true, encoding: .utf8)
-      var loaded = try AppRegistry(settings: SettingsLoader.load(environment: [:], currentDirectory: path)).loadSchema()
-      loaded.dialect = SQLDialect(backend)
-      schema = loaded
-      (connection, scratch) = try FixtureDatabase.open(backend, prefix: "manage_fixtures", folder: path)
-      try FixtureDatabase.createTables(for: schema, on: connection)
+      (path, schema, connection, scratch) = try FixtureDatabase.project(app: "shop", models: FixtureLoaderTests.models, backend: backend, prefix: "manage-fixtures")
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }

@@ -37,16 +37,7 @@ final class ShellFixture {
   private var scratch: ScratchPostgresDatabase?
 
   init(format: ShellFormat = .table, interactive: Bool = false, backend: DatabaseBackend = .sqlite) throws {
-    path = FileManager.default.temporaryDirectory.appendingPathComponent("manage-shell-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path + "/blog", withIntermediateDirectories: true)
-    try "installed_apps: [blog]\n".write(toFile: path + "/manage.yaml", atomically: true, encoding: .utf8)
-    try Self.models.write(toFile: path + "/blog/models.yaml", atomically: true, encoding: .utf8)
-    let registry = try AppRegistry(settings: SettingsLoader.load(environment: [:], currentDirectory: path))
-    var loaded = try registry.loadSchema()
-    loaded.dialect = SQLDialect(backend)
-    schema = loaded
-    (connection, scratch) = try FixtureDatabase.open(backend, prefix: "manage_shell", folder: path)
-    try FixtureDatabase.createTables(for: schema, on: connection)
+    (path, schema, connection, scratch) = try FixtureDatabase.project(app: "blog", models: Self.models, backend: backend, prefix: "manage-shell")
     try connection.execute("""
       INSERT INTO blog_author (name) VALUES ('bob'), ('ann');
       INSERT INTO blog_tag (name) VALUES ('swift'), ('sql');
